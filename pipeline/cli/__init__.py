@@ -1,0 +1,34 @@
+"""The `plp` command line: a thin layer over the pipeline library."""
+
+from __future__ import annotations
+
+import click
+
+from .. import __version__
+from .check import check
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, exists=True),
+    default=None,
+    help="Project folder holding pelicanconf.py and content/ (default: current folder).",
+)
+@click.version_option(__version__, prog_name="plp")
+@click.pass_context
+def cli(ctx: click.Context, root: str | None) -> None:
+    """Publish non-urgent prevention messages for Local Prevention Partnerships (PLP/BIN).
+
+    Facts and suspicious behaviour are never reported through plp: call the police on 101,
+    or 112 in an emergency.
+    """
+    ctx.ensure_object(dict)["root"] = root
+
+
+cli.add_command(check)
+
+
+def main() -> None:
+    """Console entry point."""
+    cli(prog_name="plp")

@@ -1,0 +1,36 @@
+"""`plp check`: validate content and configuration, reporting every problem at once."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..content import read_content
+from ..errors import Severity
+from ..targeting import Targeting
+from .common import config_from, guarded
+
+
+@click.command()
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.pass_context
+@guarded
+def check(ctx: click.Context, strict: bool) -> None:
+    """Validate content/ and the configuration; list every problem as file:line."""
+    config = config_from(ctx)
+    content, problems = read_content(config.content_dir)
+    errors = [p for p in problems if strict or p.severity is Severity.ERROR]
+    for problem in problems:
+        click.secho(str(problem), err=True, fg="red" if problem in errors else "yellow")
+    if errors:
+        click.echo(f"{len(errors)} problem(s) to fix; nothing was changed.", err=True)
+        sys.exit(1)
+    targeting = Targeting(content)
+    today = config.current_date()
+    reached = sum(1 for m in content.messages if m.in_force(today) and targeting.plps_for(m.key))
+    click.echo(
+        f"OK: {len(content.plps)} PLPs in {len(content.zones)} police zones, "
+        f"{len(content.messages)} messages ({reached} in force today), "
+        f"{len(content.pages)} pages."
+    )

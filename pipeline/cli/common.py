@@ -1,0 +1,43 @@
+"""What every command shares: loading the configuration and turning PlpError into exit 1."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..config import Config, load_config
+from ..errors import ContentError, PlpError
+
+
+def fail(error: PlpError) -> None:
+    """Print a user's error as one line per problem, never a traceback, and exit 1."""
+    lines = [str(p) for p in error.problems] if isinstance(error, ContentError) else [str(error)]
+    for line in lines:
+        click.secho(f"Error: {line}", fg="red", err=True)
+    sys.exit(1)
+
+
+def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a command; a PlpError becomes a clear message and exit code 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except PlpError as error:
+            fail(error)
+
+    return wrapper
+
+
+def config_from(ctx: click.Context) -> Config:
+    """The Config for this invocation, loaded once (from --root or the current folder)."""
+    obj = ctx.ensure_object(dict)
+    if "config" not in obj:
+        obj["config"] = load_config(Path(obj.get("root") or Path.cwd()))
+    return obj["config"]

@@ -1,0 +1,59 @@
+"""Load everything under content/ into one `Content`, or report every problem at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .checks import check_content
+from .config import Config
+from .errors import ContentError, Problem, Severity, relpath
+from .messages import read_message, read_page
+from .model import Content, Message, Page
+from .registry import read_plps, read_zones
+
+
+def read_content(content_dir: Path) -> tuple[Content, list[Problem]]:
+    """Best-effort load: the content that could be read and every problem (errors and warnings)."""
+    problems: list[Problem] = []
+    zones, found = read_zones(content_dir / "registry" / "zones.yaml")
+    problems += found
+    communes = {c.id: c for z in zones.values() for c in z.communes}
+    plps, found = read_plps(content_dir / "registry" / "plps.yaml", communes)
+    problems += found
+    messages = _read_all(content_dir / "messages", read_message, problems)
+    pages = _read_all(content_dir / "pages", read_page, problems)
+    content = Content(zones, communes, plps, tuple(messages), tuple(pages))
+    problems += check_content(content)
+    return content, problems
+
+
+def load_content(config: Config, *, strict: bool = False) -> Content:
+    """Load content/; raise ContentError listing every error (and warnings when strict)."""
+    content, problems = read_content(config.content_dir)
+    blocking = [p for p in problems if strict or p.severity is Severity.ERROR]
+    if blocking:
+        raise ContentError(blocking)
+    return content
+
+
+def _read_all(folder: Path, reader, problems: list[Problem]) -> list[Message] | list[Page]:
+    items = []
+    seen: dict[tuple[str, str], Path] = {}
+    for path in sorted(folder.rglob("*.md")) if folder.is_dir() else []:
+        item, found = reader(path)
+        problems += found
+        if item is None:
+            continue
+        if (item.key, item.lang) in seen:
+            problems.append(
+                Problem(
+                    relpath(path),
+                    0,
+                    f"duplicate '{item.key}' in '{item.lang}'",
+                    f"{relpath(seen[item.key, item.lang])} has the same name: rename one",
+                )
+            )
+            continue
+        seen[item.key, item.lang] = path
+        items.append(item)
+    return items
