@@ -17,13 +17,16 @@ def read_content(content_dir: Path) -> tuple[Content, list[Problem]]:
     problems: list[Problem] = []
     zones, found = read_zones(content_dir / "registry" / "zones.yaml")
     problems += found
+    # An unreadable zones file would make every reference look wrong: report it alone.
+    zones_ok = not found
     communes = {c.id: c for z in zones.values() for c in z.communes}
-    plps, found = read_plps(content_dir / "registry" / "plps.yaml", communes)
+    plps, found = read_plps(content_dir / "registry" / "plps.yaml", communes if zones_ok else None)
     problems += found
+    registry_ok = zones_ok and not found
     messages = _read_all(content_dir / "messages", read_message, problems)
     pages = _read_all(content_dir / "pages", read_page, problems)
     content = Content(zones, communes, plps, tuple(messages), tuple(pages))
-    problems += check_content(content)
+    problems += check_content(content, check_references=registry_ok)
     return content, problems
 
 

@@ -167,8 +167,10 @@ def read_zones(path: Path) -> tuple[dict[str, Zone], list[Problem]]:
     return zones, r.problems
 
 
-def read_plps(path: Path, communes: dict[str, Commune]) -> tuple[dict[str, Plp], list[Problem]]:
-    """Read registry/plps.yaml; each PLP must name a known commune."""
+def read_plps(
+    path: Path, communes: dict[str, Commune] | None
+) -> tuple[dict[str, Plp], list[Problem]]:
+    """Read registry/plps.yaml; each PLP must name a known commune (unless communes is None)."""
     r = _Reader(path)
     plps: dict[str, Plp] = {}
     for entry in r.entries("PLPs"):
@@ -177,8 +179,8 @@ def read_plps(path: Path, communes: dict[str, Commune]) -> tuple[dict[str, Plp],
         )
         slug = r.text(entry, "slug", pattern=SLUG, hint="use lower-case letters, digits, dashes")
         commune_id = r.text(entry, "commune")
-        commune = communes.get(commune_id)
-        if commune_id and commune is None:
+        commune = (communes or {}).get(commune_id)
+        if commune_id and commune is None and communes is not None:
             r.problem(
                 entry.lines["commune"],
                 f"unknown commune '{commune_id}'",

@@ -32,6 +32,8 @@ def load(path: Path) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise YamlSyntaxError(mark.line + 1 if mark else 0, str(exc.problem or exc)) from None
+    except yaml.YAMLError as exc:  # e.g. control characters the reader refuses
+        raise YamlSyntaxError(0, str(exc)) from None
     except UnicodeDecodeError:
         raise YamlSyntaxError(0, "the file is not UTF-8") from None
     try:
@@ -63,3 +65,5 @@ def _convert(node: yaml.Node) -> Any:
         return _SCALARS.construct_object(node, deep=True)
     except yaml.constructor.ConstructorError as exc:
         raise YamlSyntaxError(line, str(exc.problem)) from None
+    except ValueError as exc:  # an impossible date such as 2026-02-30
+        raise YamlSyntaxError(line, f"{node.value!r}: {exc}") from None
