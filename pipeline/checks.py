@@ -35,6 +35,11 @@ def check_content(content: Content, *, check_references: bool = True) -> list[Pr
         if check_references:
             problems += _check_targets(content, message)
         problems += _check_text(message, allowed)
+    for plp in content.plps.values():
+        if plp.join:
+            problems += scan_personal_data(
+                plp.join, relpath(plp.source.path), plp.source.line, allowed
+            )
     problems += _check_translations(content)
     problems += _check_pages(content.pages)
     return problems
@@ -59,44 +64,53 @@ def _digits(number: str) -> str:
     return digits
 
 
-def _check_text(message: Message, allowed: tuple[set[str], set[str], set[str]]) -> list[Problem]:
+def scan_personal_data(
+    text: str, shown: str, first_line: int, allowed: tuple[set[str], set[str], set[str]]
+) -> list[Problem]:
+    """Plates, phone numbers and e-mail addresses that are not a role's, located by line."""
     phones, emails, domains = allowed
+    found: list[Problem] = []
+
+    def at(index: int) -> int:
+        return first_line + text.count("\n", 0, index)
+
+    for m in PLATE.finditer(text):
+        found.append(Problem(shown, at(m.start()), f"licence plate '{m[0]}'", PRIVACY_FIX))
+    for m in PHONE.finditer(text):
+        digits = _digits(m[0])
+        if 9 <= len(digits) <= 13 and digits not in phones and digits not in SHORT_NUMBERS:
+            found.append(
+                Problem(
+                    shown,
+                    at(m.start()),
+                    f"phone number '{m[0].strip()}'",
+                    "only 101, 112 and the numbers in the registry may appear; " + PRIVACY_FIX,
+                )
+            )
+    for m in EMAIL.finditer(text):
+        address = m[0].lower()
+        domain = address.rsplit("@", 1)[1]
+        if address in emails or any(domain == d or domain.endswith("." + d) for d in domains):
+            continue
+        found.append(
+            Problem(
+                shown,
+                at(m.start()),
+                f"e-mail address '{m[0]}'",
+                "use a role address from the registry (zone or coordinator); " + PRIVACY_FIX,
+            )
+        )
+    return found
+
+
+def _check_text(message: Message, allowed: tuple[set[str], set[str], set[str]]) -> list[Problem]:
     shown = relpath(message.source.path)
     found: list[Problem] = []
     parts = [(message.line("title"), message.title), (message.body_line, message.body)]
     if message.summary:
         parts.append((message.line("summary"), message.summary))
     for first_line, text in parts:
-
-        def at(index: int, first_line: int = first_line, text: str = text) -> int:
-            return first_line + text.count("\n", 0, index)
-
-        for m in PLATE.finditer(text):
-            found.append(Problem(shown, at(m.start()), f"licence plate '{m[0]}'", PRIVACY_FIX))
-        for m in PHONE.finditer(text):
-            digits = _digits(m[0])
-            if 9 <= len(digits) <= 13 and digits not in phones and digits not in SHORT_NUMBERS:
-                found.append(
-                    Problem(
-                        shown,
-                        at(m.start()),
-                        f"phone number '{m[0].strip()}'",
-                        "only 101, 112 and the numbers in the registry may appear; " + PRIVACY_FIX,
-                    )
-                )
-        for m in EMAIL.finditer(text):
-            address = m[0].lower()
-            domain = address.rsplit("@", 1)[1]
-            if address in emails or any(domain == d or domain.endswith("." + d) for d in domains):
-                continue
-            found.append(
-                Problem(
-                    shown,
-                    at(m.start()),
-                    f"e-mail address '{m[0]}'",
-                    "use a role address from the registry (zone or coordinator); " + PRIVACY_FIX,
-                )
-            )
+        found += scan_personal_data(text, shown, first_line, allowed)
     for m in IMAGE_MD.finditer(message.body):
         if not m["alt"].strip():
             found.append(

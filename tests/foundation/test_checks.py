@@ -224,3 +224,12 @@ def test_non_utf8_message(content_tree):
     _, problems = read_content(root / "content")
     problem = only(problems)
     assert problem.line == 1 and "not UTF-8" in problem.message
+
+
+def test_join_text_of_a_plp_is_checked_for_personal_data(content_tree):
+    plps = (content_tree({}) / "content/registry/plps.yaml").read_text()
+    plps = plps.replace("  kind: rural\n", "  kind: rural\n  join: 'Bel Marc: 0478 11 22 33'\n")
+    errors, _ = problems_for(content_tree, {"registry/plps.yaml": plps})
+    problem = only(errors)
+    assert problem.path.endswith("registry/plps.yaml") and problem.line == 8
+    assert problem.message == "phone number '0478 11 22 33'"
