@@ -1,0 +1,34 @@
+"""`plp build`: the public site and feeds in output/ (all PLPs, or a few with --plp)."""
+
+from __future__ import annotations
+
+import click
+
+from ..errors import relpath
+from ..site import build_site
+from .common import config_from, guarded
+
+
+@click.command()
+@click.option(
+    "--plp",
+    "plps",
+    multiple=True,
+    metavar="SLUG",
+    help="Build only this PLP's hub and messages (repeatable), e.g. to host one PLP's site.",
+)
+@click.pass_context
+@guarded
+def build(ctx: click.Context, plps: tuple[str, ...]) -> None:
+    """Check content/, then write the website, feeds and sitemap to output/.
+
+    A content error stops the build with the same file:line report as `plp check`.
+    """
+    config = config_from(ctx)
+    report = build_site(config, plps)
+    click.echo(
+        f"Built {report.pages} pages and {report.feeds} feeds for {report.plps} PLPs, "
+        f"{report.messages} messages ({', '.join(report.languages)}) in "
+        f"{relpath(config.output_dir)}: {report.written} written, {report.unchanged} unchanged, "
+        f"{report.removed} removed, {report.seconds:.1f} s."
+    )

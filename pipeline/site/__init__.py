@@ -1,0 +1,31 @@
+"""The public website and feeds: Pelican runs once, our generator renders our loaded content.
+
+content = load_content(config)          # raises ContentError: the `plp check` problems
+scope = make_scope(content, Targeting(content), today, only)
+run_pelican(config, SiteBuild(config, scope, sent_bulletins(config, scope)))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..config import Config
+from ..content import load_content
+from ..targeting import Targeting
+from .builder import BuildReport, SiteBuild
+from .bulletins import sent_bulletins
+from .scope import make_scope
+
+__all__ = ["BuildReport", "build_site"]
+
+
+def build_site(config: Config, only: Iterable[str] = ()) -> BuildReport:
+    """Build output/ for every active PLP, or only the PLPs named in `only`."""
+    from .engine import run_pelican  # Pelican is imported only when a build runs
+
+    content = load_content(config)
+    scope = make_scope(content, Targeting(content), config.current_date(), only)
+    build = SiteBuild(config, scope, sent_bulletins(config, scope))
+    run_pelican(config, build)
+    assert build.report is not None, "Pelican did not run the PLP generator"
+    return build.report

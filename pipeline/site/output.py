@@ -1,0 +1,102 @@
+"""Writing output/: only files whose bytes changed, and removing what the build no longer makes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class Output:
+    """The files of one build; identical bytes are not rewritten (disk writes are slow here)."""
+
+    root: Path
+    written: int = 0
+    unchanged: int = 0
+    paths: set[str] = field(default_factory=set)
+
+    def write(self, path: str, data: str | bytes) -> None:
+        """Write output/`path` unless it already holds exactly these bytes."""
+        if path in self.paths:
+            raise ValueError(f"two outputs want {path}")  # a layout bug, never user content
+        self.paths.add(path)
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        target = self.root / path
+        try:
+            if target.stat().st_size == len(raw) and target.read_bytes() == raw:
+                self.unchanged += 1
+                return
+        except FileNotFoundError:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.tmp")
+        tmp.write_bytes(raw)
+        os.replace(tmp, target)  # readers of a served site never see half a page
+        self.written += 1
+
+    def remove_stale(self) -> int:
+        """Delete files (and then empty folders) this build did not produce; return how many."""
+        removed = 0
+        if not self.root.is_dir():
+            return 0
+        for folder, _dirs, files in os.walk(self.root, topdown=False):
+            base = Path(folder)
+            for name in files:
+                rel = (base / name).relative_to(self.root).as_posix()
+                if rel not in self.paths:
+                    (base / name).unlink()
+                    removed += 1
+            if base != self.root and not any(base.iterdir()):
+                base.rmdir()
+        return removed
+
+    @property
+    def total(self) -> int:
+        return len(self.paths)
+
+
+class RenderCache:
+    """Rendered Markdown keyed by a hash of its source, kept between builds under cache/.
+
+    JSON, not pickle: the cache folder is plain files anyone can drop in, and loading it must
+    never run code. `version` holds a fingerprint of the renderer, so a change to the
+    sanitiser's allow-list invalidates every entry.
+    """
+
+    def __init__(self, path: Path, version: str):
+        self.path = path
+        self.version = version
+        self._entries: dict[str, str] = {}
+        self._used: set[str] = set()
+        self._dirty = False
+        try:
+            stored = json.loads(path.read_bytes())
+            if stored.get("version") == version:
+                self._entries = dict(stored["entries"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            pass  # a missing or damaged cache only costs time
+
+    def get(self, source: str, render) -> str:
+        """The rendering of `source`, computed with `render` only when not cached."""
+        key = hashlib.sha256(source.encode("utf-8")).hexdigest()
+        self._used.add(key)
+        html = self._entries.get(key)
+        if html is None:
+            html = self._entries[key] = render(source)
+            self._dirty = True
+        return html
+
+    def save(self, prune: bool = True) -> None:
+        """Persist new entries; a full build also forgets sources no longer in content/."""
+        if prune and set(self._entries) != self._used:
+            self._entries = {k: v for k, v in self._entries.items() if k in self._used}
+            self._dirty = True
+        if self._dirty:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(".tmp")
+            data = {"version": self.version, "entries": self._entries}
+            tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, self.path)
+            self._dirty = False

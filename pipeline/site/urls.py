@@ -1,0 +1,68 @@
+"""The URL layout of output/ (design.md), in one place: pages, feeds and sitemap all ask here."""
+
+from __future__ import annotations
+
+import posixpath
+
+from ..model import Category
+
+# Every path is relative to output/ and names a file: pages are `…/index.html`, so the site also
+# works opened from disk (file://), where a folder link would not find its index.
+ROOT = "index.html"
+SITEMAP = "sitemap.xml"
+ASSETS = "theme"
+STATIC_PAGES = ("about", "report", "privacy")
+
+
+def home(lang: str) -> str:
+    return f"{lang}/index.html"
+
+
+def directory(lang: str) -> str:
+    return f"{lang}/plp/index.html"
+
+
+def hub(lang: str, slug: str) -> str:
+    return f"{lang}/plp/{slug}/index.html"
+
+
+def plp_feed(lang: str, slug: str, kind: str = "rss") -> str:
+    return f"{lang}/plp/{slug}/{'feed' if kind == 'rss' else 'atom'}.xml"
+
+
+def bulletin(lang: str, slug: str, number: int) -> str:
+    return f"{lang}/plp/{slug}/bulletins/{number}/index.html"
+
+
+def message(lang: str, key: str) -> str:
+    return f"{lang}/messages/{key}/index.html"
+
+
+def category(lang: str, category: Category | str) -> str:
+    return f"{lang}/categories/{category}/index.html"
+
+
+def category_feed(lang: str, category: Category | str, kind: str = "rss") -> str:
+    return f"{lang}/categories/{category}/{'feed' if kind == 'rss' else 'atom'}.xml"
+
+
+def page(lang: str, key: str) -> str:
+    return f"{lang}/{key}/index.html"
+
+
+def asset(name: str) -> str:
+    return f"{ASSETS}/{name}"
+
+
+def relative(target: str, source: str) -> str:
+    """The link from page `source` to `target`, both relative to output/."""
+    return posixpath.relpath(target, posixpath.dirname(source) or ".")
+
+
+def absolute(site_url: str, path: str) -> str:
+    """The public URL of an output file; folder indexes are shown as the folder (pretty URLs)."""
+    if path == ROOT:
+        return f"{site_url}/"
+    if path.endswith("/index.html"):
+        path = path[: -len("index.html")]
+    return f"{site_url}/{path}"
