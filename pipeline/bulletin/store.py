@@ -1,0 +1,289 @@
+"""Drafts and sent bulletins, as rendered, under var/bulletins/{plp}/{n}/ (private state).
+
+Each bulletin folder holds `meta.json` and, per language, the preview parts (`.html`, `.txt`),
+a complete preview message (`.eml`), the web version (`.web.html`) and the exact encoded
+template used for sending (`.template`). The coordinator approves `content_hash`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from pathlib import Path
+
+from ..config import Config
+from ..errors import PlpError
+from ..model import Content
+from ..targeting import Targeting
+from .assembly import assemble, find_plp
+from .compose import MessageTemplate, compose
+from .render import GREETING_HTML, GREETING_TEXT, UNSUBSCRIBE_HTML, UNSUBSCRIBE_TEXT, Renderer
+
+PREVIEW_ADDRESS = "member@example.org"
+"""Sample recipient of the preview (a reserved domain: it reaches nobody)."""
+
+
+class DraftStatus(StrEnum):
+    DRAFT = "draft"
+    SENT = "sent"
+
+
+@dataclass(frozen=True)
+class DraftEdition:
+    lang: str
+    subject: str
+    message_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Draft:
+    """One bulletin as stored: what it holds, its status, and where its files are."""
+
+    plp: str
+    number: int
+    date: date
+    editions: tuple[DraftEdition, ...]
+    note: str | None
+    status: DraftStatus
+    sent_at: str | None
+    content_hash: str
+    folder: Path
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(e.lang for e in self.editions)
+
+    @property
+    def message_ids(self) -> frozenset[str]:
+        return frozenset(i for e in self.editions for i in e.message_ids)
+
+    def edition(self, lang: str) -> DraftEdition:
+        for edition in self.editions:
+            if edition.lang == lang:
+                return edition
+        raise PlpError(
+            f"bulletin {self.number} of PLP {self.plp} has no '{lang}' edition — "
+            f"it has: {', '.join(self.languages)}"
+        )
+
+    def path(self, lang: str, suffix: str) -> Path:
+        """The file of one edition: suffix is html, txt, eml, web.html or template."""
+        self.edition(lang)
+        return self.folder / f"{lang}.{suffix}"
+
+    def text(self, lang: str) -> str:
+        return self.path(lang, "txt").read_text(encoding="utf-8")
+
+    def html(self, lang: str) -> str:
+        return self.path(lang, "html").read_text(encoding="utf-8")
+
+    def web_html(self, lang: str) -> str:
+        return self.path(lang, "web.html").read_text(encoding="utf-8")
+
+    def template(self, lang: str) -> MessageTemplate:
+        """The encoded message to fill per member (exactly what was approved)."""
+        return MessageTemplate.from_bytes(self.path(lang, "template").read_bytes())
+
+
+def content_hash(templates: dict[str, bytes], note: str | None) -> str:
+    """sha256 over every edition's template bytes (in language order) and the note."""
+    digest = hashlib.sha256()
+    for lang in sorted(templates):
+        digest.update(f"{lang}\0{len(templates[lang])}\0".encode())
+        digest.update(templates[lang])
+    digest.update(b"note\0" + (note or "").encode())
+    return digest.hexdigest()
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path`, then rename: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class BulletinStore:
+    """Drafts, replaces and marks bulletins sent; numbering per PLP."""
+
+    def __init__(self, config: Config):
+        self.config = config
+        self.root = config.var_dir / "bulletins"
+
+    def draft(
+        self,
+        content: Content,
+        plp_slug: str,
+        langs: list[str] | tuple[str, ...] | None = None,
+        note: str | None = None,
+        on: date | None = None,
+        targeting: Targeting | None = None,
+    ) -> Draft:
+        """Assemble, render and store the PLP's next bulletin (replacing an unsent draft)."""
+        plp = find_plp(content, plp_slug)
+        on = on or self.config.current_date()
+        existing = list(self._all(plp.slug))
+        sent = [d for d in existing if d.status is DraftStatus.SENT]
+        last_sent = max((d.number for d in sent), default=0)
+        number = max((d.number for d in existing), default=0)
+        if number == 0 or number == last_sent:
+            number += 1  # an unsent draft N is replaced; after a sent one comes N+1
+        bulletin = assemble(
+            content,
+            plp.slug,
+            number=number,
+            on=on,
+            already_sent={i for d in sent for i in d.message_ids},
+            langs=langs,
+            note=note,
+            previous=last_sent or None,
+            targeting=targeting,
+        )
+        renderer = Renderer(self.config, content)
+        folder = self.root / plp.slug / str(number)
+        files: dict[str, bytes] = {}
+        templates: dict[str, bytes] = {}
+        editions = []
+        for edition in bulletin.editions:
+            lang = edition.lang
+            rendered = renderer.render(bulletin, lang)
+            template = compose(self.config, bulletin, rendered)
+            templates[lang] = template.to_bytes()
+            preview_url = f"{self.config.unsubscribe_url}?token=PREVIEW"
+            files[f"{lang}.template"] = templates[lang]
+            files[f"{lang}.eml"] = template.for_member(
+                PREVIEW_ADDRESS,
+                None,
+                preview_url,
+                f"mailto:unsubscribe+PREVIEW@{self.config.sending_domain}",
+                template.message_id("preview"),
+            )
+            neutral = rendered.greeting_neutral
+            files[f"{lang}.html"] = (
+                rendered.html.replace(GREETING_HTML, neutral)
+                .replace(UNSUBSCRIBE_HTML, preview_url)
+                .encode()
+            )
+            files[f"{lang}.txt"] = (
+                rendered.text.replace(GREETING_TEXT, neutral)
+                .replace(UNSUBSCRIBE_TEXT, preview_url)
+                .encode()
+            )
+            files[f"{lang}.web.html"] = rendered.web.encode()
+            editions.append(DraftEdition(lang, rendered.subject, edition.message_ids))
+        draft = Draft(
+            plp=plp.slug,
+            number=number,
+            date=on,
+            editions=tuple(editions),
+            note=bulletin.note,
+            status=DraftStatus.DRAFT,
+            sent_at=None,
+            content_hash=content_hash(templates, bulletin.note),
+            folder=folder,
+        )
+        for stale in folder.glob("*.*") if folder.is_dir() else ():
+            if stale.name != "meta.json" and stale.name not in files:
+                stale.unlink()  # a language of the replaced draft with nothing new now
+        for name, data in files.items():
+            write_atomic(folder / name, data)
+        self._write_meta(draft)  # last: a draft exists once its meta.json does
+        return draft
+
+    def get(self, plp_slug: str, number: int) -> Draft:
+        """Bulletin `number` of a PLP; PlpError when it was never drafted."""
+        meta = self.root / plp_slug / str(number) / "meta.json"
+        if not meta.is_file():
+            raise PlpError(
+                f"PLP {plp_slug} has no bulletin {number} — run `plp bulletin draft {plp_slug}`"
+            )
+        return self._read(meta)
+
+    def latest(self, plp_slug: str) -> Draft | None:
+        """The highest-numbered bulletin of a PLP (draft or sent), or None."""
+        drafts = list(self._all(plp_slug))
+        return max(drafts, key=lambda d: d.number) if drafts else None
+
+    def mark_sent(self, plp_slug: str, number: int, at: datetime | None = None) -> Draft:
+        """Record that bulletin `number` went out; its messages never come back in a bulletin."""
+        draft = self.get(plp_slug, number)
+        if draft.status is DraftStatus.SENT:
+            return draft
+        when = (at or datetime.now(UTC)).isoformat(timespec="seconds")
+        sent = Draft(**{**draft.__dict__, "status": DraftStatus.SENT, "sent_at": when})
+        self._write_meta(sent)
+        return sent
+
+    def sent(self, plp_slug: str | None = None) -> Iterator[Draft]:
+        """Sent bulletins, by PLP then number."""
+        slugs = [plp_slug] if plp_slug else self._slugs()
+        for slug in slugs:
+            for draft in self._all(slug):
+                if draft.status is DraftStatus.SENT:
+                    yield draft
+
+    def _slugs(self) -> list[str]:
+        if not self.root.is_dir():
+            return []
+        return sorted(p.name for p in self.root.iterdir() if p.is_dir())
+
+    def _all(self, slug: str) -> Iterator[Draft]:
+        folder = self.root / slug
+        if not folder.is_dir():
+            return
+        for number in sorted(int(p.name) for p in folder.iterdir() if p.name.isdigit()):
+            meta = folder / str(number) / "meta.json"
+            if meta.is_file():
+                yield self._read(meta)
+
+    def _write_meta(self, draft: Draft) -> None:
+        meta = {
+            "plp": draft.plp,
+            "number": draft.number,
+            "date": draft.date.isoformat(),
+            "languages": list(draft.languages),
+            "editions": {
+                e.lang: {"subject": e.subject, "messages": list(e.message_ids)}
+                for e in draft.editions
+            },
+            "note": draft.note,
+            "status": draft.status.value,
+            "sent_at": draft.sent_at,
+            "content_hash": draft.content_hash,
+        }
+        data = json.dumps(meta, ensure_ascii=False, indent=2).encode() + b"\n"
+        write_atomic(draft.folder / "meta.json", data)
+
+    def _read(self, meta_path: Path) -> Draft:
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            return Draft(
+                plp=meta["plp"],
+                number=int(meta["number"]),
+                date=date.fromisoformat(meta["date"]),
+                editions=tuple(
+                    DraftEdition(lang, e["subject"], tuple(e["messages"]))
+                    for lang, e in meta["editions"].items()
+                ),
+                note=meta.get("note"),
+                status=DraftStatus(meta["status"]),
+                sent_at=meta.get("sent_at"),
+                content_hash=meta["content_hash"],
+                folder=meta_path.parent,
+            )
+        except (ValueError, KeyError, TypeError) as error:
+            raise PlpError(
+                f"{meta_path}: unreadable bulletin record ({error}) — draft it again with "
+                "`plp bulletin draft`"
+            ) from None
