@@ -9,12 +9,13 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from .. import markup
+from .. import i18n, markup
 from ..config import Config
 from ..markup import render_markdown
 from . import urls
 from .bulletins import WebBulletin
-from .feeds import all_feeds
+from .feeds import all_feeds, render_feed
+from .fingerprint import Digests, Fingerprints, files_digest
 from .output import Output, RenderCache
 from .pages import all_pages
 from .render import Renderer
@@ -53,7 +54,12 @@ class SiteBuild:
         started = time.perf_counter()
         config, scope = self.config, self.scope
         output = Output(config.output_dir)
-        cache = RenderCache(config.root / "cache" / "site" / "markdown.json", _renderer_version())
+        cache_dir = config.root / "cache" / "site"
+        cache = RenderCache(cache_dir / "markdown.json", _renderer_version())
+        # Fingerprints describe the files of one output folder: one record per folder.
+        folder = hashlib.sha1(str(config.output_dir.resolve()).encode()).hexdigest()[:12]
+        known = Fingerprints(cache_dir / f"pages-{folder}.json", self._salt())
+        digests = Digests()
         views = Views(scope.content, scope.today, lambda src: cache.get(src, render_markdown))
         renderer = Renderer(env, scope, config.site_url, config.site_name)
         pages = list(all_pages(scope, views, self.bulletins, config.site_name))
@@ -61,11 +67,23 @@ class SiteBuild:
         for page in pages:
             head = page.path.split("/", 1)[0]
             lang = head if head in languages else scope.languages[0]
-            output.write(page.path, renderer.render(page, lang))
+            key = digests.of((lang, page))
+            if known.unchanged(page.path, key, output.root):
+                output.keep(page.path)
+            else:
+                output.write(page.path, renderer.render(page, lang))
         feeds = 0
-        for path, data in all_feeds(scope, views, config.site_url, config.timezone):
-            output.write(path, data)
-            feeds += 1
+        for spec in all_feeds(scope, views):
+            feeds += 2
+            key = digests.of(spec)
+            same = [known.unchanged(path, key, output.root) for path in (spec.rss, spec.atom)]
+            if all(same):
+                output.keep(spec.rss)
+                output.keep(spec.atom)
+                continue
+            rss, atom = render_feed(spec, config.site_url, config.timezone)
+            output.write(spec.rss, rss)
+            output.write(spec.atom, atom)
         output.write(urls.SITEMAP, sitemap(pages, config.site_url))
         for asset in sorted((config.theme_dir / "static").rglob("*")):
             if asset.is_file():
@@ -73,6 +91,7 @@ class SiteBuild:
                 output.write(urls.asset(rel), asset.read_bytes())
         removed = output.remove_stale()
         cache.save(prune=not scope.partial)
+        known.save(keep_old=scope.partial)
         self.report = BuildReport(
             pages=len(pages),
             feeds=feeds,
@@ -86,6 +105,20 @@ class SiteBuild:
             seconds=time.perf_counter() - started,
         )
         return self.report
+
+    def _salt(self) -> str:
+        """What every page depends on besides its context: code, theme, catalogs, settings."""
+        site_code = Path(__file__).parent
+        sources = [
+            *site_code.glob("*.py"),
+            *(self.config.theme_dir / "templates").rglob("*"),
+            *i18n.LOCALE_DIR.rglob("*.po"),
+            Path(i18n.__file__),
+            Path(markup.__file__),
+        ]
+        pages = sorted((p.key, p.lang) for p in self.scope.content.pages)
+        settings = (self.config.site_url, self.config.site_name, self.config.timezone, pages)
+        return files_digest(p for p in sources if p.is_file()) + repr(settings)
 
 
 def _renderer_version() -> str:

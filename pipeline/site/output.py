@@ -36,6 +36,13 @@ class Output:
         os.replace(tmp, target)  # readers of a served site never see half a page
         self.written += 1
 
+    def keep(self, path: str) -> None:
+        """Count output/`path` as produced by this build without touching it."""
+        if path in self.paths:
+            raise ValueError(f"two outputs want {path}")
+        self.paths.add(path)
+        self.unchanged += 1
+
     def remove_stale(self) -> int:
         """Delete files (and then empty folders) this build did not produce; return how many."""
         removed = 0

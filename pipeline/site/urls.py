@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import posixpath
-
 from ..model import Category
 
 # Every path is relative to output/ and names a file: pages are `…/index.html`, so the site also
@@ -55,8 +53,17 @@ def asset(name: str) -> str:
 
 
 def relative(target: str, source: str) -> str:
-    """The link from page `source` to `target`, both relative to output/."""
-    return posixpath.relpath(target, posixpath.dirname(source) or ".")
+    """The link from page `source` to `target`, both relative to output/ (no `..` inside).
+
+    Hand-rolled: posixpath.relpath resolves both against the working directory, and a
+    national build asks this ~100,000 times (it was a fifth of the render time).
+    """
+    here = source.split("/")[:-1]
+    there = target.split("/")
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    return "../" * (len(here) - common) + "/".join(there[common:])
 
 
 def absolute(site_url: str, path: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from ..i18n import category_name, format_day, gettext_for
 from ..model import Category, Content, Message, Plp, TargetKind
@@ -17,6 +17,7 @@ class MessageView:
     lang: str
     title: str
     path: str
+    published: datetime
     date: str
     iso_date: str
     category: Category
@@ -51,6 +52,7 @@ class Views:
                 lang=m.lang,
                 title=m.title,
                 path=urls.message(m.lang, m.key),
+                published=m.date,
                 date=format_day(m.date, m.lang),
                 iso_date=m.date.date().isoformat(),
                 category=m.category,
