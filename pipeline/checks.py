@@ -16,7 +16,8 @@ PLATE = re.compile(
 )
 # Anything with 9 to 13 digits starting like a phone number (0…, +32…, 0032…).
 PHONE = re.compile(r"(?<![\w+])(?:\+|00)?\d[\d ./()-]{7,}\d(?!\w)")
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+# Anchored on "@" and looking back, so the scan costs one pass instead of one per word.
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 IMAGE_MD = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)]*)\)")
 IMAGE_HTML = re.compile(r"<img\b(?P<attrs>[^>]*)>", re.IGNORECASE)
 ALT = re.compile(r"""\balt\s*=\s*(["'])\s*\S.*?\1""", re.IGNORECASE | re.DOTALL)
@@ -87,7 +88,7 @@ def scan_personal_data(
                     "only 101, 112 and the numbers in the registry may appear; " + PRIVACY_FIX,
                 )
             )
-    for m in EMAIL.finditer(text):
+    for m in EMAIL.finditer(text) if "@" in text else ():
         address = m[0].lower()
         domain = address.rsplit("@", 1)[1]
         if address in emails or any(domain == d or domain.endswith("." + d) for d in domains):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
 
 
@@ -50,7 +51,11 @@ class DeliveryError(PlpError):
 
 def relpath(path: Path, root: Path | None = None) -> str:
     """Show a path relative to the working directory (or root) when it is inside it."""
-    base = root or Path.cwd()
+    return _relpath(path, root or Path.cwd())
+
+
+@cache  # resolving paths is a system call each; content files are named again and again
+def _relpath(path: Path, base: Path) -> str:
     try:
         return str(path.resolve().relative_to(base.resolve()))
     except ValueError:

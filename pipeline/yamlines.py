@@ -7,6 +7,9 @@ from typing import Any
 
 import yaml
 
+# libyaml's parser when PyYAML was built with it: ~10x faster on the national registry.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 class Mapping(dict):
     """A YAML mapping; `line` is where it starts, `lines[key]` where each key is."""
@@ -28,7 +31,7 @@ class YamlSyntaxError(ValueError):
 def load(path: Path) -> Any:
     """Parse one YAML document into plain values carrying line numbers (1-based)."""
     try:
-        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise YamlSyntaxError(mark.line + 1 if mark else 0, str(exc.problem or exc)) from None
