@@ -1,0 +1,233 @@
+"""Delivery through an SMTP relay: reused connections, one per thread, a rate limit, and every
+outcome classified as sent, temporary, permanent or uncertain."""
+
+from __future__ import annotations
+
+import re
+import smtplib
+import ssl
+import threading
+import time
+from urllib.parse import unquote, urlsplit
+
+import idna
+
+from ..config import Config
+from ..errors import DeliveryError
+from .mailer import (
+    Envelope,
+    PermanentFailure,
+    SendFailure,
+    ServerUnavailable,
+    TemporaryFailure,
+    UncertainDelivery,
+)
+
+_PORTS = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
+_EOL = re.compile(rb"\r?\n")
+_LEADING_DOT = re.compile(rb"(?m)^\.")
+
+
+class _BodyTracking:
+    """smtplib's DATA, but remembering whether the message itself went out: a connection lost
+    before that is harmless (retry), after it the outcome is unknown."""
+
+    body_sent = False
+
+    def data(self, msg: bytes) -> tuple[int, bytes]:
+        self.putcmd("data")
+        code, reply = self.getreply()
+        if code != 354:
+            return code, reply
+        self.body_sent = True
+        body = _LEADING_DOT.sub(b"..", _EOL.sub(b"\r\n", msg))
+        if not body.endswith(b"\r\n"):
+            body += b"\r\n"
+        self.send(body + b".\r\n")
+        return self.getreply()
+
+
+class _Plain(_BodyTracking, smtplib.SMTP):
+    pass
+
+
+class _Tls(_BodyTracking, smtplib.SMTP_SSL):
+    pass
+
+
+class _Stale(Exception):
+    """The connection died before the message went out."""
+
+
+class SmtpMailer:
+    """Sends through config.smtp_url (smtp://, smtp+starttls://, smtps://)."""
+
+    def __init__(self, config: Config, *, ssl_context: ssl.SSLContext | None = None):
+        url = urlsplit(config.smtp_url or "")
+        self.scheme = url.scheme
+        self.host = url.hostname or "localhost"
+        self.port = url.port or _PORTS.get(url.scheme, 25)
+        self.concurrency = config.smtp_concurrency
+        self._username = config.smtp_username or unquote(url.username or "") or None
+        self._password = config.smtp_password or unquote(url.password or "") or None
+        self._timeout = config.smtp_timeout
+        self._ehlo_name = config.sending_domain  # never let smtplib ask DNS for our FQDN
+        self._ssl = ssl_context or ssl.create_default_context()
+        self._interval = 1.0 / config.smtp_rate if config.smtp_rate else 0.0
+        self._next_slot = 0.0
+        self._pace_lock = threading.Lock()
+        self._local = threading.local()
+        self._open: list[smtplib.SMTP] = []
+        self._open_lock = threading.Lock()
+
+    def send(self, envelope: Envelope) -> None:
+        """Deliver one envelope; returns only once the server accepted it."""
+        self._pace()
+        for retry in (False, True):
+            conn, reused = self._connection()
+            try:
+                return self._transaction(conn, envelope)
+            except _Stale as exc:
+                # A reused connection the server dropped while idle: try once on a fresh one.
+                if reused and not retry:
+                    continue
+                raise ServerUnavailable(0, f"connection to {self.host} lost: {exc}") from None
+        return None
+
+    def close(self) -> None:
+        """Say QUIT on every open connection."""
+        with self._open_lock:
+            connections, self._open = self._open, []
+        for conn in connections:
+            try:
+                conn.quit()
+            except (smtplib.SMTPException, OSError):
+                conn.close()
+
+    def _transaction(self, conn: _Plain, envelope: Envelope) -> None:
+        recipient, utf8 = _wire_address(envelope.recipient)
+        if utf8 and not conn.has_extn("smtputf8"):
+            raise PermanentFailure(
+                0, "the server does not accept internationalised addresses (no SMTPUTF8)"
+            )
+        conn.body_sent = False
+        try:
+            code, reply = conn.mail(envelope.sender, ["SMTPUTF8"] if utf8 else [])
+            if code == 250:
+                code, reply = conn.rcpt(recipient)
+            if code in (250, 251):
+                code, reply = conn.data(envelope.data)
+                if code == 250:
+                    return
+        except (smtplib.SMTPServerDisconnected, OSError) as exc:
+            self._drop(conn)
+            if conn.body_sent:
+                raise UncertainDelivery(f"no answer after the message was sent ({exc})") from None
+            raise _Stale(str(exc)) from None
+        self._reset(conn, code)
+        raise _refusal(code, reply)
+
+    def _connection(self) -> tuple[_Plain, bool]:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None and conn.sock is not None:
+            return conn, True
+        conn = self._connect()
+        self._local.conn = conn
+        with self._open_lock:
+            self._open.append(conn)
+        return conn, False
+
+    def _connect(self) -> _Plain:
+        where = f"{self.scheme}://{self.host}:{self.port}"
+        try:
+            if self.scheme == "smtps":
+                conn = _Tls(
+                    self.host, self.port, self._ehlo_name, timeout=self._timeout, context=self._ssl
+                )
+            else:
+                conn = _Plain(self.host, self.port, self._ehlo_name, timeout=self._timeout)
+            conn.ehlo()
+            if self.scheme == "smtp+starttls":
+                conn.starttls(context=self._ssl)
+                conn.ehlo()
+            if self._username:
+                conn.login(self._username, self._password or "")
+        except smtplib.SMTPAuthenticationError as exc:
+            raise DeliveryError(
+                f"{where} refused the login ({exc.smtp_code}) — check "
+                "PLP_SMTP_USERNAME and PLP_SMTP_PASSWORD"
+            ) from None
+        except smtplib.SMTPNotSupportedError as exc:
+            raise DeliveryError(
+                f"{where}: {exc} — use smtps:// or a relay that offers STARTTLS"
+            ) from None
+        except ssl.SSLError as exc:
+            raise DeliveryError(
+                f"{where}: TLS failed ({exc}) — check the host name and the server's certificate"
+            ) from None
+        except smtplib.SMTPResponseException as exc:
+            if 500 <= exc.smtp_code < 600:
+                raise DeliveryError(
+                    f"{where} refuses us: {exc.smtp_code} {_text(exc.smtp_error)}"
+                ) from None
+            raise ServerUnavailable(exc.smtp_code, _text(exc.smtp_error)) from None
+        except (smtplib.SMTPException, OSError) as exc:
+            raise ServerUnavailable(0, f"cannot reach {where}: {exc}") from None
+        return conn
+
+    def _reset(self, conn: _Plain, code: int) -> None:
+        # After a refusal the transaction must be reset before the next one; 421 means the
+        # server is closing the session anyway.
+        if code == 421:
+            self._drop(conn)
+            return
+        try:
+            conn.rset()
+        except (smtplib.SMTPException, OSError):
+            self._drop(conn)
+
+    def _drop(self, conn: _Plain) -> None:
+        conn.close()
+        if getattr(self._local, "conn", None) is conn:
+            self._local.conn = None
+        with self._open_lock:
+            if conn in self._open:
+                self._open.remove(conn)
+
+    def _pace(self) -> None:
+        if not self._interval:
+            return
+        with self._pace_lock:
+            now = time.monotonic()
+            slot = max(now, self._next_slot)
+            self._next_slot = slot + self._interval
+        if slot > now:
+            time.sleep(slot - now)
+
+
+def _refusal(code: int, reply: bytes) -> SendFailure:
+    text = _text(reply)
+    if code == 421:
+        return ServerUnavailable(code, text)
+    if 400 <= code < 500:
+        return TemporaryFailure(code, text)
+    if 500 <= code < 600:
+        return PermanentFailure(code, text)
+    return TemporaryFailure(code, f"unexpected reply: {text}")
+
+
+def _wire_address(address: str) -> tuple[str, bool]:
+    """The address as RCPT TO takes it: an IDN domain in A-labels; SMTPUTF8 only when the local
+    part itself is not ASCII."""
+    if address.isascii():
+        return address, False
+    local, _, domain = address.rpartition("@")
+    try:
+        domain = idna.encode(domain, uts46=True).decode("ascii")
+    except idna.IDNAError:
+        return address, True
+    return f"{local}@{domain}", not local.isascii()
+
+
+def _text(reply: bytes | str) -> str:
+    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)

@@ -1,0 +1,114 @@
+"""Fixtures for the mailing tests: a config factory, stores, and a fault-injecting SMTP server."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import os
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import Config
+from pipeline.mailing.ledger import Ledger
+from pipeline.mailing.members import MemberStore
+
+from .smtp_server import FaultyServer
+
+SECRET = "test-secret-" + "x" * 40
+PLP = "bergveld-centrum"
+
+
+@pytest.fixture(autouse=True)
+def _no_plp_environment(monkeypatch):
+    # A developer's PLP_SMTP_URL must never make a test send real mail.
+    for name in list(os.environ):
+        if name.startswith("PLP_"):
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture
+def make_config(tmp_path):
+    """make_config(**overrides) -> Config rooted in tmp_path, fast retries, outbox delivery."""
+
+    def make(**overrides) -> Config:
+        values = dict(
+            root=tmp_path,
+            content_dir=tmp_path / "content",
+            output_dir=tmp_path / "output",
+            var_dir=tmp_path / "var",
+            theme_dir=tmp_path / "theme",
+            site_url="http://localhost:8000",
+            secret=SECRET,
+            smtp_timeout=2.0,
+            max_attempts=3,
+        )
+        values.update(overrides)
+        return Config(**values)
+
+    return make
+
+
+@pytest.fixture
+def config(make_config):
+    return make_config()
+
+
+@pytest.fixture
+def store(config):
+    members = MemberStore(config)
+    yield members
+    members.close()
+
+
+@pytest.fixture
+def ledger(config):
+    book = Ledger(config)
+    yield book
+    book.close()
+
+
+@pytest.fixture
+def smtp_server():
+    server = FaultyServer().start()
+    yield server
+    server.stop()
+
+
+def add_members(
+    store: MemberStore,
+    n: int,
+    *,
+    plp: str = PLP,
+    lang: str = "nl",
+    tmp: Path | None = None,
+    extra: tuple[str, ...] = (),
+) -> list[str]:
+    """Import n members (m000@example.org …) plus the extra addresses; returns the addresses."""
+    emails = [f"m{i:03d}@example.org" for i in range(n)] + list(extra)
+    path = (tmp or store.config.var_dir) / f"import-{plp}-{lang}.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows = "".join(f"{e};Lid {i};{lang}\n" for i, e in enumerate(emails))
+    path.write_text("e-mailadres;naam;taal\n" + rows, encoding="utf-8")
+    store.import_csv(path, plp, ("nl", "fr"), "test", "ik ga akkoord")
+    return emails
+
+
+def parse_strict(data: bytes) -> email.message.EmailMessage:
+    """Parse as a strict receiver would: any defect raises."""
+    return email.message_from_bytes(data, policy=email.policy.strict)
+
+
+def write_registry(root: Path, plps: dict[str, list[str]]) -> None:
+    """content/registry/plps.yaml with these PLPs (slug → languages)."""
+    path = root / "content" / "registry" / "plps.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        "".join(
+            f'- slug: {slug}\n  names: {{{langs[0]}: "PLP {slug}"}}\n  commune: c\n'
+            f'  postcodes: ["3999"]\n  languages: [{", ".join(langs)}]\n  kind: residential\n'
+            f'  coordinator: {{name: "Coord", email: "coord@c.test"}}\n  status: active\n'
+            for slug, langs in plps.items()
+        ),
+        encoding="utf-8",
+    )

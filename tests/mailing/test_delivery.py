@@ -1,0 +1,229 @@
+"""deliver() against a real SMTP server on loopback, including every fault it must survive."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+
+import pytest
+
+from pipeline.errors import DeliveryError, PlpError
+from pipeline.mailing.delivery import deliver
+from pipeline.mailing.ledger import LedgerStatus
+from pipeline.mailing.smtp import SmtpMailer
+
+from .composer import make_composer
+from .conftest import PLP, add_members, parse_strict
+
+BID = f"{PLP}/7"
+
+
+@pytest.fixture
+def send(make_config, store, ledger, smtp_server):
+    """send(**config overrides) -> DeliveryReport: the active nl members, through the server."""
+
+    def run(compose=None, **overrides):
+        config = make_config(smtp_url=smtp_server.url, **overrides)
+        mailer = SmtpMailer(config)
+        try:
+            return deliver(
+                BID,
+                store.active_members(PLP, "nl"),
+                compose or make_composer(BID),
+                mailer,
+                ledger,
+                config,
+                members=store,
+                backoff=0.01,
+            )
+        finally:
+            mailer.close()
+
+    return run
+
+
+def hard_bounces(store, email: str) -> int:
+    return json.loads(store.export(email=email))["members"][0]["hard_bounces"]
+
+
+def statuses(ledger) -> Counter:
+    return Counter(entry.status for entry in ledger.entries(BID))
+
+
+def test_every_member_gets_exactly_one_message(send, store, ledger, smtp_server):
+    emails = add_members(store, 60)
+    add_members(store, 3, lang="fr")  # another language: not in this send
+    seen = []
+    report = send(smtp_concurrency=3)
+    assert sorted(smtp_server.recipients()) == emails
+    assert report.sent == 60 and statuses(ledger) == {LedgerStatus.SENT: 60}
+    assert 1 < smtp_server.max_open_connections <= 3
+    assert smtp_server.connections == smtp_server.max_open_connections  # reused, not reopened
+    for message in smtp_server.messages:
+        parsed = parse_strict(message.data)
+        assert parsed["To"].addresses[0].addr_spec == message.recipient
+        assert message.sender == "bounces@plp.example.org"
+    assert "60 sent, 0 failed, 0 uncertain, 0 skipped" in report.summary()
+    # Sending a completed bulletin again sends nothing.
+    again = deliver(
+        BID,
+        store.active_members(PLP, "nl"),
+        make_composer(BID),
+        SmtpMailer(store.config),
+        ledger,
+        store.config,
+        progress=seen.append,
+    )
+    assert again.sent == 0 and again.earlier == {"sent": 60}
+    assert len(smtp_server.messages) == 60 and seen == [LedgerStatus.SENT] * 60
+    assert "already handled by an earlier run: 60 sent" in again.summary()
+
+
+def test_421_at_connect_is_retried(send, store, ledger, smtp_server):
+    emails = add_members(store, 5)
+    smtp_server.faults.refuse_connections = 2
+    report = send(smtp_concurrency=1)
+    assert sorted(smtp_server.recipients()) == emails and report.sent == 5
+    assert smtp_server.connections == 3
+
+
+def test_server_that_never_answers_stops_the_run_and_loses_nothing(
+    send, store, ledger, smtp_server
+):
+    emails = add_members(store, 4)
+    smtp_server.faults.refuse_connections = 1000
+    with pytest.raises(DeliveryError, match=r"421 4\.3\.2 Too busy.*run the send again to resume"):
+        send(smtp_concurrency=2)
+    assert set(statuses(ledger)) <= {LedgerStatus.PENDING}
+    smtp_server.faults.refuse_connections = 0
+    report = send()
+    assert sorted(smtp_server.recipients()) == emails and report.sent == 4
+
+
+def test_451_at_rcpt_is_retried_with_backoff(send, store, ledger, smtp_server):
+    emails = add_members(store, 4)
+    smtp_server.faults.tempfail_rcpt = 2
+    report = send(max_attempts=3)
+    assert sorted(smtp_server.recipients()) == emails and report.sent == 4
+    assert {e.attempts for e in ledger.entries(BID)} == {3}
+
+
+def test_451_until_max_attempts_fails_without_sending(send, store, ledger, smtp_server):
+    add_members(store, 2)
+    smtp_server.faults.tempfail_rcpt = 99
+    report = send(max_attempts=3)
+    assert smtp_server.messages == [] and len(report.failed) == 2
+    assert all(o.code == 451 and "gave up after 3 attempts" in o.reason for o in report.failed)
+    assert set(smtp_server.rcpt_attempts.values()) == {3}
+
+
+def test_550_is_failed_not_retried_and_bounces_the_member(send, store, ledger, smtp_server):
+    emails = add_members(store, 3)
+    smtp_server.faults.reject_rcpt = {emails[1]}
+    report = send()
+    assert sorted(smtp_server.recipients()) == [emails[0], emails[2]]
+    assert smtp_server.rcpt_attempts[emails[1]] == 1
+    [failed] = report.failed
+    assert failed.code == 550 and emails[1] not in failed.reason  # the ledger holds no address
+    assert hard_bounces(store, emails[1]) == 1
+    assert "Failed (not retried" in report.summary()
+
+
+def test_554_at_data_is_failed_and_not_a_bounce(send, store, ledger, smtp_server):
+    emails = add_members(store, 2)
+    smtp_server.faults.reject_data = {emails[0]}
+    report = send()
+    assert smtp_server.recipients() == [emails[1]]
+    assert [o.code for o in report.failed] == [554]
+    assert hard_bounces(store, emails[0]) == 0
+
+
+def test_connection_dropped_during_data_is_uncertain_and_never_resent(
+    send, store, ledger, smtp_server
+):
+    emails = add_members(store, 3)
+    smtp_server.faults.drop_during_data = {emails[1]}
+    report = send(smtp_concurrency=1)
+    assert sorted(smtp_server.recipients()) == [emails[0], emails[2]]
+    assert [o.member_id for o in report.uncertain] == [store.find(emails[1])[0].id]
+    assert "Uncertain (may have arrived" in report.summary()
+    smtp_server.faults.drop_during_data = set()
+    assert send().sent == 0
+    assert sorted(smtp_server.recipients()) == [emails[0], emails[2]]
+
+
+def test_connection_dropped_after_data_is_uncertain_and_no_duplicate(
+    send, store, ledger, smtp_server
+):
+    emails = add_members(store, 3)
+    smtp_server.faults.drop_after_data = {emails[0]}
+    report = send(smtp_concurrency=1)
+    assert sorted(smtp_server.recipients()) == emails  # it did arrive …
+    assert len(report.uncertain) == 1 and report.sent == 2  # … but nobody could know
+    send()
+    assert Counter(smtp_server.recipients())[emails[0]] == 1
+
+
+def test_server_slower_than_the_timeout(send, store, ledger, smtp_server):
+    emails = add_members(store, 2)
+    smtp_server.faults.slow_data = {emails[0]: 1.0}
+    report = send(smtp_timeout=0.3, smtp_concurrency=1)
+    assert len(report.uncertain) == 1 and report.sent == 1
+    assert "no answer after the message was sent" in report.uncertain[0].reason
+
+
+def test_slow_greeting_counts_as_unavailable(send, store, ledger, smtp_server):
+    add_members(store, 1)
+    smtp_server.faults.slow_greeting = 1.0
+    with pytest.raises(DeliveryError, match="cannot be used"):
+        send(smtp_timeout=0.2, max_attempts=2)
+    assert statuses(ledger) == {LedgerStatus.PENDING: 1}
+
+
+def test_idle_connection_closed_by_the_server_is_reopened(send, store, ledger, smtp_server):
+    emails = add_members(store, 6)
+    smtp_server.faults.hang_up_every = 2
+    report = send(smtp_concurrency=1)
+    assert sorted(smtp_server.recipients()) == emails and report.sent == 6
+    assert all(e.attempts == 1 for e in ledger.entries(BID))
+
+
+def test_rate_limit(send, store, smtp_server):
+    add_members(store, 10)
+    start = time.monotonic()
+    send(smtp_rate=50.0, smtp_concurrency=4)
+    assert time.monotonic() - start >= 9 / 50
+
+
+def test_internationalised_addresses(send, store, smtp_server):
+    add_members(store, 0, extra=("zoë@example.org", "anne@exämple.example.net"))
+    report = send()
+    assert report.sent == 2
+    assert sorted(smtp_server.recipients()) == [
+        "anne@xn--exmple-cua.example.net",
+        "zoë@example.org",
+    ]
+    for message in smtp_server.messages:
+        parse_strict(message.data)
+
+
+def test_a_message_that_cannot_be_composed_is_skipped_then_sent(send, store, ledger, smtp_server):
+    emails = add_members(store, 3)
+    good = make_composer(BID)
+
+    def picky(recipient):
+        if recipient.email == emails[1]:
+            raise PlpError("the name would break the To header")
+        return good(recipient)
+
+    report = send(compose=picky)
+    assert [o.reason for o in report.skipped] == ["the name would break the To header"]
+    assert send().sent == 1
+    assert sorted(smtp_server.recipients()) == emails
+
+
+def test_a_second_run_of_the_same_bulletin_is_refused(send, store, ledger):
+    add_members(store, 1)
+    with ledger.lock(BID), pytest.raises(DeliveryError, match="another process"):
+        send()
