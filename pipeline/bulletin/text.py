@@ -37,9 +37,13 @@ class Links:
         return "\n".join(f"[{n}] {url}" for url, n in self._numbers.items())
 
 
+_NO_BREAK = re.compile(r" (?=[:;?!»])|(?<=«) ")
+
+
 def wrap(text: str, width: int = WIDTH, indent: str = "", hanging: str | None = None) -> str:
-    """Wrap every line of `text`, never breaking a word or a URL."""
+    """Wrap every line of `text`, never breaking a word, a URL, or before French `:;?!»`."""
     hanging = indent if hanging is None else hanging
+    text = _NO_BREAK.sub("\u00a0", text)
     lines = []
     for i, line in enumerate(text.split("\n")):
         first = indent if i == 0 else hanging
@@ -63,7 +67,7 @@ class _TextWriter(HTMLParser):
     def __init__(self, links: Links, width: int):
         super().__init__(convert_charrefs=True)
         self.links, self.width = links, width
-        self.blocks: list[str] = []
+        self.blocks: list[tuple[bool, str]] = []  # (is a list item, wrapped text)
         self.buffer: list[str] = []
         self.lists: list[list] = []  # [tag, counter] per open list
         self.bullet: str | None = None
@@ -86,6 +90,7 @@ class _TextWriter(HTMLParser):
         depth = max(len(self.lists) - 1, 0)
         indent = "   " * depth
         quote = "> " * self.quote
+        item = self.bullet is not None
         if self.pre:
             block = "\n".join(quote + "    " + line for line in text.split("\n"))
         elif self.bullet is not None:
@@ -97,7 +102,7 @@ class _TextWriter(HTMLParser):
         if self.heading:
             underline = "-"
             block += "\n" + quote + underline * min(len(text), self.width - len(quote))
-        self.blocks.append(block)
+        self.blocks.append((item, block))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
@@ -129,7 +134,7 @@ class _TextWriter(HTMLParser):
                 self.buffer.append(" | ")
             self.cell = True
         elif tag == "hr":
-            self.blocks.append("-" * 20)
+            self.blocks.append((False, "-" * 20))
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "a" and self.hrefs:
@@ -160,7 +165,14 @@ def html_to_text(html: str, links: Links, width: int = WIDTH) -> str:
     writer.feed(html)
     writer.close()
     writer.flush()
-    return "\n\n".join(writer.blocks)
+    out: list[str] = []
+    previous_item = False
+    for item, block in writer.blocks:
+        if out:  # list items follow each other; other blocks stand apart
+            out.append("\n" if item and previous_item else "\n\n")
+        out.append(block)
+        previous_item = item
+    return "".join(out)
 
 
 def text_environment(loader) -> Environment:
