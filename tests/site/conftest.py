@@ -1,0 +1,120 @@
+"""Site fixtures: the sample site built once per session, and helpers to read what it holds."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import load_config
+from pipeline.content import load_content
+from pipeline.site import build_site
+from pipeline.targeting import Targeting
+
+ROOT = Path(__file__).resolve().parents[2]
+TODAY = date(2026, 11, 29)
+SITE_URL = "https://plp.example.org"
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.fixture(scope="session")
+def sample_config(tmp_path_factory):
+    """The repository's sample content, 'today' and the site URL pinned, output in a temp folder."""
+    out = tmp_path_factory.mktemp("site") / "output"
+    config = load_config(ROOT, env={})
+    return dataclasses.replace(
+        config,
+        today=TODAY,
+        site_url=SITE_URL,
+        output_dir=out,
+        var_dir=tmp_path_factory.mktemp("var"),
+    )
+
+
+@pytest.fixture(scope="session")
+def sample_site(sample_config):
+    """Build the sample site once; every crawl test reads this output folder."""
+    report = build_site(sample_config)
+    return sample_config.output_dir, report
+
+
+@pytest.fixture(scope="session")
+def sample_content(sample_config):
+    return load_content(sample_config)
+
+
+@pytest.fixture(scope="session")
+def targeting(sample_content):
+    return Targeting(sample_content)
+
+
+@pytest.fixture
+def update_golden(request) -> bool:
+    """--update-golden (when registered in the root conftest) or PLP_UPDATE_GOLDEN=1."""
+    return bool(request.config.getoption("--update-golden", default=False)) or (
+        os.environ.get("PLP_UPDATE_GOLDEN") == "1"
+    )
+
+
+class Links(HTMLParser):
+    """Collects a page's lang, ids, links and sources, scripts, and every attribute."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lang: str | None = None
+        self.ids: set[str] = set()
+        self.links: list[tuple[str, str, dict[str, str | None]]] = []
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.script_text: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        self.tags.append((tag, attributes))
+        if tag == "html":
+            self.lang = attributes.get("lang")
+        if attributes.get("id"):
+            self.ids.add(attributes["id"])
+        for name in ("href", "src", "action"):
+            if attributes.get(name) is not None:
+                self.links.append((tag, attributes[name], attributes))
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script and data.strip():
+            self.script_text.append(data)
+
+
+def parse_html(path: Path) -> Links:
+    parser = Links()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def normalise(text: str, site_url: str = SITE_URL) -> str:
+    """Strip what may change without a user-visible difference (generator versions)."""
+    text = re.sub(r"<generator[^>]*>[^<]*</generator>", "<generator/>", text)
+    text = re.sub(r"<docs>[^<]*</docs>", "<docs/>", text)
+    return text.replace(site_url, "SITE")
+
+
+def check_golden(name: str, actual: str, update: bool) -> None:
+    golden = GOLDEN / name
+    if update or not golden.exists():
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(actual, encoding="utf-8")
+        if not update:
+            pytest.fail(f"golden file {golden.name} was missing: written, check it and commit")
+    assert actual == golden.read_text(encoding="utf-8"), (
+        f"{name} differs from its golden file; if the change is intended, rerun with "
+        "PLP_UPDATE_GOLDEN=1 (or --update-golden) and review the diff"
+    )
