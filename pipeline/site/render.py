@@ -6,11 +6,13 @@ from functools import cache
 from typing import Any
 
 from jinja2 import Environment
+from markupsafe import Markup
 
 from ..i18n import NOT_URGENT, gettext_for, reporting_rule
 from . import urls
 from .pages import PageSpec
 from .scope import Scope
+from .views import MessageView
 
 
 class Renderer:
@@ -23,6 +25,29 @@ class Renderer:
         self.site_name = site_name
         env.globals["urls"] = urls
         self._pages = {(p.key, p.lang) for p in scope.content.pages}
+        self._items: dict[tuple, Markup] = {}
+        self._item_template = env.get_template("_item.html")
+
+    def _item(self, view: MessageView, folder: str, lang: str, summary: bool, level: int):
+        """A message's entry in a list, rendered once per folder kind and reused.
+
+        A thousand hubs list the same national messages with the same relative links:
+        rendering each entry once saves most of a hub's render time.
+        """
+        key = (view.key, view.lang, folder, lang, summary, level)
+        html = self._items.get(key)
+        if html is None:
+            here = f"{folder}/x" if folder else "x"
+            html = self._items[key] = Markup(
+                self._item_template.render(
+                    m=view,
+                    show_summary=summary,
+                    level=level,
+                    href=lambda target: urls.relative(target, here),
+                    _=self._language(lang)["_"],
+                )
+            )
+        return html
 
     @cache  # noqa: B019 - one Renderer per build, a handful of languages
     def _language(self, lang: str) -> dict[str, Any]:
@@ -51,10 +76,15 @@ class Renderer:
         context["brand_path"] = urls.home(lang)
         context.update(page.context)
         here = page.path
+        # Hubs differ only in their slug folder: list entries (which link only to message
+        # pages) are the same for every folder fr/plp/*, so they are keyed on fr/plp/_.
+        parts = here.split("/")[:-1]
+        shared = "/".join(parts[:2] + ["_"] * (len(parts) - 2))
         context.update(
             page=page,
             title=page.title,
             href=lambda target: urls.relative(target, here),
+            item=lambda view, summary=True, level=3: self._item(view, shared, lang, summary, level),
             canonical=urls.absolute(self.site_url, here),
             alternates=[(alt, path) for alt, path in page.alternates],
             feeds=page.feeds,
