@@ -6,6 +6,8 @@ unsubscribe link) is left as ASCII placeholders that `compose` fills by substitu
 
 from __future__ import annotations
 
+import binascii
+import itertools
 import logging
 import re
 from dataclasses import dataclass
@@ -22,14 +24,21 @@ from ..errors import PlpError
 from ..i18n import NOT_URGENT, category_name, format_day, gettext_for, reporting_rule
 from ..markup import render_markdown
 from ..model import Content, Message
-from .assembly import Bulletin
-from .text import WIDTH, Links, html_to_text, text_environment, tidy, wrap
+from .assembly import Bulletin, Edition
+from .text import WIDTH, Links, LocalText, html_to_text, text_environment, tidy, wrap
 
 GREETING_HTML = "%%PLP_GREETING_HTML%%"
 GREETING_TEXT = "%%PLP_GREETING_TEXT%%"
 UNSUBSCRIBE_HTML = "%%PLP_UNSUBSCRIBE_HTML%%"
 UNSUBSCRIBE_TEXT = "%%PLP_UNSUBSCRIBE_TEXT%%"
 PLACEHOLDERS = (GREETING_HTML, GREETING_TEXT, UNSUBSCRIBE_HTML, UNSUBSCRIBE_TEXT)
+
+_MJML_RESET = '<style type="text/css">\n#outlook a'
+_MJML_RESET_KEPT = '<style type="text/css" data-premailer="ignore">\n#outlook a'
+_ITEM_FRAME = 1_700
+"""Bytes of MJML output around one message (section, column, label, link)."""
+HTML_BUDGET = 100 * 1024
+"""Bytes an edition's HTML part may take as sent (quoted-printable): Gmail clips beyond 102 KB."""
 
 DEFAULT_THEME = Path(__file__).resolve().parents[2] / "theme"
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
@@ -106,15 +115,65 @@ class Renderer:
             cache_css_parsing=True,
             cssutils_logging_level=logging.CRITICAL,
         )
+        self._items: dict[str, dict] = {}
+        # Learned while rendering, to guess how many messages fit before paying for premailer:
+        # sent size / MJML output size, and MJML's output beyond the messages' own HTML.
+        self._growth, self._base = 1.4, 20_000
 
     def render(self, bulletin: Bulletin, lang: str) -> RenderedEdition:
         """Both parts (and the web version) of one edition, with per-member placeholders."""
+        return self.render_fitting(bulletin, lang, budget=None)[1]
+
+    def render_fitting(
+        self, bulletin: Bulletin, lang: str, budget: int | None = HTML_BUDGET
+    ) -> tuple[Edition, RenderedEdition]:
+        """Render an edition whose HTML part fits `budget` bytes, holding messages over if not.
+
+        Held-over messages (the last in reading order: least pressing, oldest) stay unsent, so
+        the next bulletin carries them; nothing is lost. The size is first estimated on MJML's
+        output (fast) so that premailer, the slow step, runs about once.
+        """
         edition = bulletin.edition(lang)
+        _ = gettext_for(lang, "bulletin")
+        common = self._common(bulletin, lang)
+        note_html = render_markdown(bulletin.note) if bulletin.note else ""
+        items = [self._item(m) for m in edition.messages]
+        count = len(items)
+        if budget:  # a first guess from what earlier editions weighed
+            room = budget / self._growth - self._base
+            weights = itertools.accumulate(item["weight"] for item in items)
+            count = max(1, sum(1 for w in weights if w <= room))
+        while True:
+            raw = self._mjml(common, note_html, items[:count])
+            raw_size = len(raw.encode())
+            if budget and raw_size * self._growth > budget and count > 1:
+                count = _fewer(count, raw_size * self._growth, budget)
+                continue
+            html = self._inline(raw)
+            size = sent_size(html)
+            self._growth = size / raw_size * 1.01
+            self._base = raw_size - sum(item["weight"] for item in items[:count])
+            if not budget or size <= budget or count == 1:
+                break
+            count = _fewer(count, size, budget)
+        items = items[:count]
+        rendered = RenderedEdition(
+            lang=lang,
+            subject=common["subject"],
+            html=html,
+            text=self._text(common, note_html, items),
+            web=self._web(common, note_html, items),
+            greeting_named=_("Hello {name},"),
+            greeting_neutral=_("Hello,"),
+        )
+        return Edition(lang, edition.messages[:count]), rendered
+
+    def _common(self, bulletin: Bulletin, lang: str) -> dict:
         _ = gettext_for(lang, "bulletin")
         plp, config = bulletin.plp, self.config
         zone = self.content.zone_of(plp)
         website = urlsplit(zone.website)
-        common = {
+        return {
             "_": _,
             "lang": lang,
             "subject": subject_of(bulletin, lang),
@@ -140,43 +199,44 @@ class Renderer:
             "privacy_url": f"{config.site_url}/{lang}/privacy/",
             "unsubscribe_url": UNSUBSCRIBE_HTML,
         }
-        note_html = render_markdown(bulletin.note) if bulletin.note else ""
-        items = [self._item(m, lang) for m in edition.messages]
-        return RenderedEdition(
-            lang=lang,
-            subject=common["subject"],
-            html=self._html(common, note_html, items),
-            text=self._text(common, note_html, items),
-            web=self._web(common, note_html, items),
-            greeting_named=_("Hello {name},"),
-            greeting_neutral=_("Hello,"),
-        )
 
-    def _item(self, message: Message, lang: str) -> dict:
-        body = (
-            f"<p>{escape(message.summary)}</p>"
-            if message.summary
-            else render_markdown(message.body)
-        )
-        return {
-            "category": category_name(message.category, lang),
-            "date": format_day(message.date, lang),
-            "title": message.title,
-            "html": email_safe_html(self.config, body),
-            "url": message_url(self.config, message),
-        }
+    def _item(self, message: Message) -> dict:
+        """A message as the templates show it; one message reaches many PLPs, so it is cached."""
+        item = self._items.get(message.id)
+        if item is None:
+            body = (
+                f"<p>{escape(message.summary)}</p>"
+                if message.summary
+                else render_markdown(message.body)
+            )
+            html = email_safe_html(self.config, body)
+            item = self._items[message.id] = {
+                "category": category_name(message.category, message.lang),
+                "date": format_day(message.date, message.lang),
+                "title": message.title,
+                "html": Markup(html),
+                "url": message_url(self.config, message),
+                "text": LocalText(html),
+                "weight": len(html.encode()) + 2 * len(message.title.encode()) + _ITEM_FRAME,
+            }
+        return item
 
-    def _html(self, common: dict, note_html: str, items: list[dict]) -> str:
+    def _mjml(self, common: dict, note_html: str, items: list[dict]) -> str:
         mjml = self.html_env.get_template("bulletin.mjml.j2").render(
             common,
             greeting=GREETING_HTML,
             preview=items[0]["title"] if items else "",
             note_html=Markup(email_safe_html(self.config, note_html)),
-            messages=[{**item, "html": Markup(item["html"])} for item in items],
+            messages=items,
         )
         # fonts={}: no Google Fonts <link>; the template uses a system font stack.
         html = mjml2html(mjml, fonts={}, disable_comments=True)
-        html = self.premailer.transform(html, pretty_print=False)
+        # MJML's client resets (body, table, td, img, p) are meant to stay a <style> block;
+        # inlining them onto every layout cell tripled premailer's work for nothing.
+        return html.replace(_MJML_RESET, _MJML_RESET_KEPT, 1)
+
+    def _inline(self, raw: str) -> str:
+        html = self.premailer.transform(raw, pretty_print=False)
         if "<!DOCTYPE" not in html[:50].upper():
             html = "<!doctype html>\n" + html
         remote = external_resources(html, self.config.site_url)
@@ -188,7 +248,7 @@ class Renderer:
         return self.html_env.get_template("bulletin.web.html.j2").render(
             common,
             note_html=Markup(note_html),
-            messages=[{**item, "html": Markup(item["html"])} for item in items],
+            messages=items,
         )
 
     def _text(self, common: dict, note_html: str, items: list[dict]) -> str:
@@ -211,7 +271,7 @@ class Renderer:
                 {
                     **item,
                     "title_text": wrap(item["title"]),
-                    "text": html_to_text(item["html"], links),
+                    "text": item["text"].with_links(links),
                     "ref": links.ref(item["url"]),
                 }
                 for item in items
@@ -233,14 +293,34 @@ class Renderer:
         return tidy(self.text_env.get_template("bulletin.txt.j2").render(view))
 
 
-_RESOURCE = re.compile(
-    r"""(?:\bsrc|\bbackground|\bposter)\s*=\s*["']?([^"'\s>]+)|url\(\s*["']?([^"')]+)"""
-    r"""|<link\b[^>]*\bhref\s*=\s*["']?([^"'\s>]+)|@import\s+(?:url\()?["']?([^"')\s;]+)""",
-    re.IGNORECASE,
+def sent_size(html: str) -> int:
+    """Size of an HTML part once quoted-printable encoded with CRLF line ends."""
+    encoded = binascii.b2a_qp(html.encode(), istext=True)
+    return len(encoded) + encoded.count(b"\n")
+
+
+def _fewer(count: int, size: float, budget: int) -> int:
+    """How many messages to try next when `count` of them made `size` bytes."""
+    return max(1, min(count - 1, int(count * budget / size * 0.97)))
+
+
+# One pattern per way of loading something, each starting with a literal (fast to scan for).
+_RESOURCES = tuple(
+    re.compile(pattern)
+    for pattern in (
+        r"""src\s*=\s*["']?([^"'\s>]+)""",
+        r"""background\s*=\s*["']?([^"'\s>]+)""",
+        r"""poster\s*=\s*["']?([^"'\s>]+)""",
+        r"""url\(\s*["']?([^"')]+)""",
+        r"""<link\b[^>]*\bhref\s*=\s*["']?([^"'\s>]+)""",
+        r"""@import\s+(?:url\()?["']?([^"')\s;]+)""",
+    )
 )
 
 
 def external_resources(html: str, site_url: str) -> list[str]:
     """URLs the HTML would load (images, stylesheets, fonts) from outside our own site."""
-    found = [next(u for u in groups if u) for groups in _RESOURCE.findall(html)]
-    return [url for url in found if not url.startswith(site_url + "/")]
+    lowered = html.lower()
+    found = [url for pattern in _RESOURCES for url in pattern.findall(lowered)]
+    own = site_url.lower() + "/"
+    return [url for url in found if not url.startswith(own)]

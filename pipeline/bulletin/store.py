@@ -39,6 +39,8 @@ class DraftEdition:
     lang: str
     subject: str
     message_ids: tuple[str, ...]
+    held_over: int = 0
+    """New messages left for the next bulletin, to keep this one under Gmail's clipping size."""
 
 
 @dataclass(frozen=True)
@@ -155,9 +157,9 @@ class BulletinStore:
         files: dict[str, bytes] = {}
         templates: dict[str, bytes] = {}
         editions = []
-        for edition in bulletin.editions:
-            lang = edition.lang
-            rendered = renderer.render(bulletin, lang)
+        for assembled in bulletin.editions:
+            lang = assembled.lang
+            edition, rendered = renderer.render_fitting(bulletin, lang)
             template = compose(self.config, bulletin, rendered)
             templates[lang] = template.to_bytes()
             preview_url = f"{self.config.unsubscribe_url}?token=PREVIEW"
@@ -181,7 +183,8 @@ class BulletinStore:
                 .encode()
             )
             files[f"{lang}.web.html"] = rendered.web.encode()
-            editions.append(DraftEdition(lang, rendered.subject, edition.message_ids))
+            held_over = len(assembled.messages) - len(edition.messages)
+            editions.append(DraftEdition(lang, rendered.subject, edition.message_ids, held_over))
         draft = Draft(
             plp=plp.slug,
             number=number,
@@ -254,7 +257,11 @@ class BulletinStore:
             "date": draft.date.isoformat(),
             "languages": list(draft.languages),
             "editions": {
-                e.lang: {"subject": e.subject, "messages": list(e.message_ids)}
+                e.lang: {
+                    "subject": e.subject,
+                    "messages": list(e.message_ids),
+                    "held_over": e.held_over,
+                }
                 for e in draft.editions
             },
             "note": draft.note,
@@ -273,7 +280,7 @@ class BulletinStore:
                 number=int(meta["number"]),
                 date=date.fromisoformat(meta["date"]),
                 editions=tuple(
-                    DraftEdition(lang, e["subject"], tuple(e["messages"]))
+                    DraftEdition(lang, e["subject"], tuple(e["messages"]), e.get("held_over", 0))
                     for lang, e in meta["editions"].items()
                 ),
                 note=meta.get("note"),

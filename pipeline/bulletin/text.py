@@ -159,6 +159,49 @@ class _TextWriter(HTMLParser):
         self.buffer.append(data)
 
 
+class _LocalLinks(Links):
+    """Numbers links inside one message with private-use markers, renumbered per bulletin."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def ref(self, url: str) -> str:
+        if url not in self.urls:
+            self.urls.append(url)
+        return f"[{chr(_MARK + self.urls.index(url))}]"
+
+
+_MARK = 0xE000
+_MARKER = re.compile("\\[([\ue000-\uf8ff])\\]")
+
+
+class LocalText:
+    """One message's text, converted once and reused by every bulletin that carries it.
+
+    Its links get their bulletin-wide numbers in `with_links`; it is wrapped two columns
+    short so that `[12]` in place of a one-character marker still fits the width.
+    """
+
+    def __init__(self, html: str):
+        self.html = html
+        self._text: tuple[str, tuple[str, ...]] | None = None  # converted on first use
+
+    def with_links(self, links: Links) -> str:
+        if self._text is None:
+            local = _LocalLinks()
+            self._text = html_to_text(self.html, local, WIDTH - 2), tuple(local.urls)
+        text, urls = self._text
+        if not urls:
+            return text
+
+        def number(match: re.Match) -> str:
+            index = ord(match[1]) - _MARK
+            return links.ref(urls[index]) if index < len(urls) else match[0]
+
+        return _MARKER.sub(number, text)
+
+
 def html_to_text(html: str, links: Links, width: int = WIDTH) -> str:
     """Sanitised HTML as plain text: blocks apart, lists bulleted, links as [n] references."""
     writer = _TextWriter(links, width)

@@ -62,6 +62,11 @@ def draft(
             for suffix in ("html", "txt", "eml")
         )
         click.echo(f"  {edition.lang}: {len(edition.message_ids)} message(s) — {sizes}")
+        if edition.held_over:
+            click.echo(
+                f"      {edition.held_over} more new message(s) held over for the next "
+                "bulletin (Gmail clips e-mails over 102 KB)"
+            )
         click.echo(f"      subject: {edition.subject}")
         for suffix in ("html", "txt", "eml"):
             click.echo(f"      {relpath(made.path(edition.lang, suffix))}")

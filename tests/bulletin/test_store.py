@@ -109,3 +109,23 @@ def test_web_versions_of_sent_bulletins_hold_no_personal_field(project):
     assert "Hausse des cambriolages à Rivebois" in page.html_fragment
     for private in ("%%", "unsubscribe", "token", "Bonjour", "member@example.org"):
         assert private not in page.html_fragment
+
+
+def test_an_oversized_bulletin_holds_messages_over_for_the_next_one(project):
+    from .test_render import LONG_BODY
+
+    project.write(
+        {f"long-{i:02}.fr.md": message(f"Conseil {i}", body=LONG_BODY) for i in range(30)}
+    )
+    store = project.store
+    first = store.draft(project.content(), "montgare-gare")
+    edition = first.edition("fr")
+    assert edition.held_over > 0
+    assert len(first.html("fr").encode()) < 102 * 1024
+    assert len(edition.message_ids) + edition.held_over == 33  # 30 + gare, dark-days, police
+    store.mark_sent("montgare-gare", 1)
+    second = store.draft(project.content(), "montgare-gare")
+    assert set(second.edition("fr").message_ids).isdisjoint(edition.message_ids)
+    assert len(second.edition("fr").message_ids) + second.edition("fr").held_over == (
+        edition.held_over
+    )
