@@ -101,9 +101,14 @@ def run_stock_pelican(messages: Path, work: Path) -> dict:
 
 
 def _edit_one_message(content: Path) -> Path:
-    path = sorted((content / "messages").rglob("*.md"))[
-        len(list((content / "messages").rglob("*.md"))) // 2
-    ]
+    """Append a sentence to the newest message in force: its page, hubs and feeds change."""
+
+    def dated(path: Path) -> str:
+        head = path.read_text(encoding="utf-8").split("\n\n", 1)[0].lower()
+        date = next(line[5:].strip() for line in head.splitlines() if line.startswith("date:"))
+        return date if date <= TODAY else ""
+
+    path = max(sorted((content / "messages").rglob("*.md")), key=dated)
     text = path.read_text(encoding="utf-8")
     path.write_text(text.rstrip("\n") + "\n\nUne phrase ajoutée pour le banc d'essai.\n", "utf-8")
     return path

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+import nh3
 from feedgen.feed import FeedGenerator
 
 from ..i18n import category_name, gettext_for
@@ -99,14 +101,14 @@ def render_feed(spec: FeedSpec, site_url: str, tz: str) -> tuple[bytes, bytes]:
         entry = fg.add_entry()
         url = urls.absolute(site_url, m.path)
         entry.guid(url, permalink=True)  # also the Atom id: the message's stable public URL
-        entry.title(m.title)
+        entry.title(plain(m.title))
         entry.link(href=url, rel="alternate")
         entry.published(_stamp(m.published, zone))
         entry.updated(_stamp(m.published, zone))
         entry.author({"name": m.author})  # Atom only: RSS <author> would need an e-mail
         entry.category(term=str(m.category), label=m.category_name)
         if m.summary:
-            entry.summary(m.summary)
+            entry.summary(plain(m.summary))
         entry.content(m.html, type="html")
     # feedgen quirk: the self link must come first, or RSS <link> becomes the feed's own URL.
     fg.link(href=urls.absolute(site_url, spec.rss), rel="self", type="application/rss+xml")
@@ -119,6 +121,16 @@ def render_feed(spec: FeedSpec, site_url: str, tz: str) -> tuple[bytes, bytes]:
     }
     fg.link([atom_self, {"href": page_url, "rel": "alternate", "type": "text/html"}], replace=True)
     return rss, fg.atom_str(pretty=True)
+
+
+def plain(text: str) -> str:
+    """Text safe in any reader: many render an RSS title or description as HTML.
+
+    Pages escape titles; in feeds they must be plain text, so markup is dropped and no `<`
+    (even from a decoded entity) is left for a reader to interpret.
+    """
+    stripped = html.unescape(nh3.clean(text, tags=set(), clean_content_tags={"script", "style"}))
+    return stripped.replace("<", "‹").replace(">", "›").strip()
 
 
 def _stamp(when: datetime, zone: ZoneInfo) -> datetime:
