@@ -92,6 +92,7 @@ class _Run:
         self.max_attempts = config.max_attempts
         self.tally = Tally(bulletin_id)
         self.recovered: dict[str, int | None] = {}
+        self.busy: set[str] = set()  # in flight or waiting for a retry (bounded, not the list)
 
     def go(self, source) -> None:
         workers = max(1, self.mailer.concurrency)
@@ -147,8 +148,11 @@ class _Run:
             raise stop
 
     def _admit(self, recipient: Recipient) -> bool:
+        if recipient.pseudonym in self.busy:  # listed twice: one message is enough
+            return False
         entry = self.ledger.entry(self.bulletin_id, recipient.pseudonym)
         if entry is None or entry.status not in FINAL:
+            self.busy.add(recipient.pseudonym)
             return True
         if entry.status is LedgerStatus.UNCERTAIN and recipient.pseudonym in self.recovered:
             self.tally.add(
@@ -161,6 +165,7 @@ class _Run:
         return False
 
     def _count(self, recipient: Recipient, result: _Result) -> None:
+        self.busy.discard(recipient.pseudonym)
         outcome = Outcome(recipient.pseudonym, recipient.member_id, result.code, result.reason)
         self.tally.add(result.status, outcome)
         self.progress(result.status)
@@ -179,19 +184,24 @@ class _Run:
         try:
             data = self.compose(recipient)
         except PlpError as exc:
-            ledger.skip(bid, key, str(exc))
+            ledger.finish(bid, key, LedgerStatus.SKIPPED, None, str(exc), attempt=False)
             return _Result(LedgerStatus.SKIPPED, None, str(exc))
-        prior = ledger.start(bid, key)
-        if prior is None:  # the same member twice in the list: the other one is in flight
-            return _Result(LedgerStatus.SKIPPED, None, "listed twice; sent once")
-        envelope = Envelope(self.sender, recipient.email, data, bid, key)
+        entry = ledger.entry(bid, key)
+        prior = entry.attempts if entry else 0
+        marked = False
+
+        def before_data() -> None:
+            # Committed before the message leaves: if we die now, the row says "maybe sent".
+            nonlocal marked
+            ledger.mark_sending(bid, key)
+            marked = True
+
         try:
-            self.mailer.send(envelope)
+            self.mailer.send(Envelope(self.sender, recipient.email, data, bid, key), before_data)
         except ServerUnavailable as exc:
-            ledger.finish(
-                bid, key, LedgerStatus.PENDING, exc.code, _scrub(exc.message), attempt=False
-            )
-            return _Result(None, exc.code, _scrub(exc.message), unavailable=True)
+            reason = _scrub(exc.message)
+            ledger.finish(bid, key, LedgerStatus.PENDING, exc.code, reason, attempt=False)
+            return _Result(None, exc.code, reason, unavailable=True)
         except TemporaryFailure as exc:
             reason = _scrub(exc.message)
             if prior + 1 >= self.max_attempts:
@@ -208,11 +218,11 @@ class _Run:
         except UncertainDelivery as exc:
             ledger.finish(bid, key, LedgerStatus.UNCERTAIN, None, _scrub(exc.message))
             return _Result(LedgerStatus.UNCERTAIN, None, _scrub(exc.message))
-        except DeliveryError as exc:  # the mailer is unusable: nothing went out
-            ledger.finish(bid, key, LedgerStatus.PENDING, None, str(exc), attempt=False)
-            raise
-        except BaseException as exc:  # a bug: whether it went out is unknown
-            ledger.finish(bid, key, LedgerStatus.UNCERTAIN, None, f"unexpected error: {exc!r}")
+        except BaseException as exc:  # the mailer is unusable (DeliveryError), or a bug
+            if marked:  # it may have gone out: never resend blindly
+                ledger.finish(bid, key, LedgerStatus.UNCERTAIN, None, f"unexpected: {exc!r}")
+            else:
+                ledger.finish(bid, key, LedgerStatus.PENDING, None, str(exc), attempt=False)
             raise
         ledger.finish(bid, key, LedgerStatus.SENT, 250)
         return _Result(LedgerStatus.SENT, 250)

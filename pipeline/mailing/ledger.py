@@ -122,24 +122,9 @@ class Ledger:
             ).fetchone()
         return _entry(row) if row else None
 
-    def start(self, bulletin_id: str, member_key: str) -> int | None:
-        """Mark the row `sending` (committed) before the mailer gets it; attempts so far, or None
-        when the row is already final or in flight."""
-        stamp = db.now()
-        with self._lock, db.transaction(self._conn) as conn:
-            changed = conn.execute(
-                "INSERT INTO deliveries (bulletin_id, member_key, status, created_at, updated_at)"
-                " VALUES (?, ?, 'sending', ?, ?) ON CONFLICT (bulletin_id, member_key) DO UPDATE"
-                " SET status = 'sending', updated_at = excluded.updated_at"
-                " WHERE status IN ('pending', 'skipped')",
-                (bulletin_id, member_key, stamp, stamp),
-            ).rowcount
-            if not changed:
-                return None
-            return conn.execute(
-                "SELECT attempts FROM deliveries WHERE bulletin_id = ? AND member_key = ?",
-                (bulletin_id, member_key),
-            ).fetchone()[0]
+    def mark_sending(self, bulletin_id: str, member_key: str) -> None:
+        """Commit `sending` just before the message itself goes out (the DATA command)."""
+        self._write(bulletin_id, member_key, LedgerStatus.SENDING, None, "", 0)
 
     def finish(
         self,
@@ -152,23 +137,17 @@ class Ledger:
         attempt: bool = True,
     ) -> None:
         """Record an outcome, committed at once; attempt=False when the member was not tried."""
-        with self._lock, db.transaction(self._conn) as conn:
-            conn.execute(
-                "UPDATE deliveries SET status = ?, attempts = attempts + ?, last_code = ?,"
-                " last_reason = ?, updated_at = ? WHERE bulletin_id = ? AND member_key = ?",
-                (status, int(attempt), code, reason[:500], db.now(), bulletin_id, member_key),
-            )
+        self._write(bulletin_id, member_key, status, code, reason[:500], int(attempt))
 
-    def skip(self, bulletin_id: str, member_key: str, reason: str) -> None:
-        """Record that this member was not sent the bulletin, and why (retried on the next run)."""
+    def _write(self, bulletin_id, member_key, status, code, reason, attempts) -> None:
         stamp = db.now()
         with self._lock, db.transaction(self._conn) as conn:
             conn.execute(
-                "INSERT INTO deliveries (bulletin_id, member_key, status, last_reason, created_at,"
-                " updated_at) VALUES (?, ?, 'skipped', ?, ?, ?) ON CONFLICT (bulletin_id,"
-                " member_key) DO UPDATE SET status = 'skipped', last_reason = excluded.last_reason,"
-                " updated_at = excluded.updated_at WHERE status IN ('pending', 'skipped')",
-                (bulletin_id, member_key, reason[:500], stamp, stamp),
+                "INSERT INTO deliveries VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (bulletin_id, member_key) DO UPDATE SET status = excluded.status,"
+                " attempts = attempts + excluded.attempts, last_code = excluded.last_code,"
+                " last_reason = excluded.last_reason, updated_at = excluded.updated_at",
+                (bulletin_id, member_key, status, attempts, code, reason, stamp, stamp),
             )
 
     def entries(self, bulletin_id: str, status: LedgerStatus | None = None) -> Iterator[Entry]:

@@ -6,6 +6,7 @@ import hashlib
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -60,7 +61,9 @@ class Mailer(Protocol):
     concurrency: int
     """How many send() calls may run at once, each from its own thread."""
 
-    def send(self, envelope: Envelope) -> None: ...
+    def send(self, envelope: Envelope, before_data: Callable[[], None] | None = None) -> None:
+        """Deliver; call before_data() right before the message itself goes out (SMTP DATA)."""
+        ...
 
     def close(self) -> None: ...
 
@@ -77,7 +80,7 @@ class OutboxMailer:
         directory.chmod(0o700)  # members' addresses: private like the rest of var/
         self._clean_stale_tmp()
 
-    def send(self, envelope: Envelope) -> None:
+    def send(self, envelope: Envelope, before_data: Callable[[], None] | None = None) -> None:
         """Write the message atomically; rewriting the same (bulletin, member) overwrites it."""
         final = self.directory / self.filename(envelope.bulletin_id, envelope.member_key)
         tmp = self._tmp / f"{final.name}.{os.getpid()}.{threading.get_ident()}"
@@ -86,6 +89,8 @@ class OutboxMailer:
         try:
             with open(tmp, "wb") as out:
                 out.write(trace.encode() + envelope.data)
+            if before_data:
+                before_data()
             # A reader never sees half a message; a rerun replaces instead of duplicating.
             os.replace(tmp, final)
         except OSError as exc:

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 
+import idna
 from email_validator import EmailNotValidError, validate_email
 
 from ..config import Config
@@ -80,6 +81,18 @@ class Recipient:
     name: str
     language: str
     pseudonym: str
+
+    @property
+    def ascii_email(self) -> str | None:
+        """The address in ASCII (an IDN domain as xn--…), or None if it needs SMTPUTF8."""
+        local, _, domain = self.email.rpartition("@")
+        if not local.isascii():
+            return None
+        return (
+            f"{local}@{idna.encode(domain, uts46=True).decode()}"
+            if not domain.isascii()
+            else self.email
+        )
 
 
 class MemberStore:

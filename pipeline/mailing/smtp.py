@@ -8,6 +8,7 @@ import smtplib
 import ssl
 import threading
 import time
+from collections.abc import Callable
 from urllib.parse import unquote, urlsplit
 
 import idna
@@ -80,13 +81,13 @@ class SmtpMailer:
         self._open: list[smtplib.SMTP] = []
         self._open_lock = threading.Lock()
 
-    def send(self, envelope: Envelope) -> None:
+    def send(self, envelope: Envelope, before_data: Callable[[], None] | None = None) -> None:
         """Deliver one envelope; returns only once the server accepted it."""
-        self._pace()
+        self._pace()  # before before_data(): a member waiting here is not "in flight"
         for retry in (False, True):
             conn, reused = self._connection()
             try:
-                return self._transaction(conn, envelope)
+                return self._transaction(conn, envelope, before_data)
             except _Stale as exc:
                 # A reused connection the server dropped while idle: try once on a fresh one.
                 if reused and not retry:
@@ -104,7 +105,7 @@ class SmtpMailer:
             except (smtplib.SMTPException, OSError):
                 conn.close()
 
-    def _transaction(self, conn: _Plain, envelope: Envelope) -> None:
+    def _transaction(self, conn: _Plain, envelope: Envelope, before_data) -> None:
         recipient, utf8 = _wire_address(envelope.recipient)
         if utf8 and not conn.has_extn("smtputf8"):
             raise PermanentFailure(
@@ -116,6 +117,12 @@ class SmtpMailer:
             if code == 250:
                 code, reply = conn.rcpt(recipient)
             if code in (250, 251):
+                try:
+                    if before_data:
+                        before_data()
+                except BaseException:
+                    self._reset(conn, 0)
+                    raise
                 code, reply = conn.data(envelope.data)
                 if code == 250:
                     return

@@ -20,11 +20,15 @@ def make_composer(bulletin_id: str, *, tokens: UnsubscribeTokens | None = None, 
 
     def compose(recipient: Recipient) -> bytes:
         # Non-ASCII local parts cannot be encoded in a header: they need SMTPUTF8 all the way.
-        policy = email.policy.SMTP if recipient.email.isascii() else email.policy.SMTPUTF8
+        # Lines up to 998: a List-Unsubscribe URL must not be folded into RFC 2047 words.
+        address = recipient.ascii_email or recipient.email
+        policy = (email.policy.SMTP if address.isascii() else email.policy.SMTPUTF8).clone(
+            max_line_length=998
+        )
         msg = EmailMessage(policy=policy)
         msg["From"] = Address("Coordination — PLP Bergveld", "plp-bergveld", DOMAIN)
         msg["Reply-To"] = Address("Coordination", "coord", "bergveld.example.org")
-        local, _, domain = recipient.email.rpartition("@")
+        local, _, domain = address.rpartition("@")
         msg["To"] = Address(recipient.name, local, domain)
         msg["Subject"] = f"Bulletin {bulletin_id}: éclairez votre maison"
         msg["Date"] = format_datetime(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))

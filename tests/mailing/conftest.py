@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import email
 import email.policy
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -95,8 +98,13 @@ def add_members(
 
 
 def parse_strict(data: bytes) -> email.message.EmailMessage:
-    """Parse as a strict receiver would: any defect raises."""
-    return email.message_from_bytes(data, policy=email.policy.strict)
+    """Parse as a strict receiver would: any defect, in the structure or a header, fails."""
+    message = email.message_from_bytes(data, policy=email.policy.strict)
+    for part in message.walk():
+        assert not part.defects, part.defects
+        for name, value in part.items():
+            assert not getattr(value, "defects", ()), f"{name}: defects {value.defects}"
+    return message
 
 
 def write_registry(root: Path, plps: dict[str, list[str]]) -> None:
@@ -112,3 +120,44 @@ def write_registry(root: Path, plps: dict[str, list[str]]) -> None:
         ),
         encoding="utf-8",
     )
+
+
+def _openssl(*args: str) -> bytes:
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make test keys and certificates")
+    return subprocess.run(["openssl", *args], check=True, capture_output=True).stdout
+
+
+@pytest.fixture(scope="session")
+def dkim_key(tmp_path_factory) -> tuple[Path, bytes]:
+    """(private key file, the TXT record DNS would publish for it)."""
+    folder = tmp_path_factory.mktemp("dkim")
+    key = folder / "dkim.pem"
+    _openssl("genrsa", "-out", str(key), "2048")
+    public = _openssl("rsa", "-in", str(key), "-pubout", "-outform", "DER")
+    return key, b"v=DKIM1; k=rsa; p=" + base64.b64encode(public)
+
+
+@pytest.fixture(scope="session")
+def tls_files(tmp_path_factory) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 and its key."""
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    _openssl(
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1",
+        "-keyout",
+        str(key),
+        "-out",
+        str(cert),
+    )
+    return cert, key

@@ -1,0 +1,43 @@
+"""The sending process the crash test kills: `python -m tests.mailing.send_child SETTINGS`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from pipeline.config import Config
+from pipeline.mailing.delivery import deliver
+from pipeline.mailing.ledger import Ledger
+from pipeline.mailing.mailer import OutboxMailer
+from pipeline.mailing.members import MemberStore
+from pipeline.mailing.smtp import SmtpMailer
+from tests.mailing.composer import make_composer
+
+
+def main(settings: dict) -> None:
+    root = Path(settings["root"])
+    config = Config(
+        root=root,
+        content_dir=root / "content",
+        output_dir=root / "output",
+        var_dir=root / "var",
+        theme_dir=root / "theme",
+        site_url="http://localhost:8000",
+        secret=settings["secret"],
+        smtp_url=settings.get("smtp_url"),
+        smtp_concurrency=settings["concurrency"],
+        smtp_rate=settings["rate"],
+    )
+    store, ledger = MemberStore(config), Ledger(config)
+    mailer = SmtpMailer(config) if config.smtp_url else OutboxMailer(config.outbox_dir)
+    print("started", flush=True)
+    bid = settings["bulletin"]
+    recipients = store.active_members(settings["plp"], "nl")
+    report = deliver(bid, recipients, make_composer(bid), mailer, ledger, config, backoff=0.01)
+    mailer.close()
+    print(report.summary(), flush=True)
+
+
+if __name__ == "__main__":
+    main(json.loads(sys.argv[1]))

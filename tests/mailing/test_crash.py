@@ -1,0 +1,74 @@
+"""kill -9 at random points, then resume: nobody mailed twice, nobody skipped."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from pipeline.mailing.ledger import LedgerStatus
+
+from .conftest import PLP, SECRET, add_members, parse_strict
+
+ROOT = Path(__file__).resolve().parents[2]
+BID = f"{PLP}/9"
+MEMBERS = 200
+KILLS = 25
+CONCURRENCY = 4
+
+
+def test_killed_at_random_points_then_resumed(tmp_path, store, ledger, smtp_server):
+    emails = add_members(store, MEMBERS)
+    key_of = {email: store.pseudonym(email) for email in emails}
+    # Paced so each run sends a few messages before it is killed: kills land mid-send.
+    settings = {
+        "root": str(tmp_path),
+        "secret": SECRET,
+        "smtp_url": smtp_server.url,
+        "concurrency": CONCURRENCY,
+        "rate": 150.0,
+        "bulletin": BID,
+        "plp": PLP,
+    }
+    command = [sys.executable, "-m", "tests.mailing.send_child", json.dumps(settings)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    seed = random.randrange(1 << 30)
+    rng = random.Random(seed)
+    deadline = time.monotonic() + 45
+    kills = 0
+    while kills < KILLS:
+        assert time.monotonic() < deadline, f"too slow (seed {seed}, {kills} kills)"
+        child = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        assert child.stdout.readline() == b"started\n", child.stderr.read().decode()
+        time.sleep(rng.choice([0.0, rng.uniform(0, 0.01), rng.uniform(0, 0.08)]))
+        if child.poll() is None:
+            child.kill()
+            kills += 1
+        child.wait()
+        child.stdout.close()
+        child.stderr.close()
+    assert 0 < len(smtp_server.messages) < MEMBERS, f"kills did not land mid-send (seed {seed})"
+
+    final = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, timeout=60)
+    assert final.returncode == 0, final.stderr.decode()
+
+    received = Counter(smtp_server.recipients())
+    assert max(received.values()) == 1, f"duplicates at the server (seed {seed})"
+    rows = {entry.member_key: entry.status for entry in ledger.entries(BID)}
+    assert set(rows) == set(key_of.values())
+    assert set(rows.values()) <= {LedgerStatus.SENT, LedgerStatus.UNCERTAIN}
+    uncertain = {e for e in emails if rows[key_of[e]] is LedgerStatus.UNCERTAIN}
+    sent = {e for e in emails if rows[key_of[e]] is LedgerStatus.SENT}
+    assert sent <= set(received), "a row marked sent never reached the server"
+    assert set(received) | uncertain == set(emails), f"somebody was skipped (seed {seed})"
+    print(f"seed {seed}: {kills} kills, {len(uncertain)} uncertain, {len(received)} received")
+    assert len(uncertain) <= kills * CONCURRENCY
+    for message in smtp_server.messages:
+        parse_strict(message.data)
