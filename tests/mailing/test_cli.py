@@ -1,0 +1,138 @@
+"""`plp members …` end to end with click's CliRunner: exit codes and what the user reads."""
+
+from __future__ import annotations
+
+import json
+import stat
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli.members import members
+from pipeline.config import load_config
+from pipeline.mailing.mailer import OutboxMailer
+from pipeline.mailing.members import MemberStore
+from pipeline.mailing.sample import sample_members_csv
+from pipeline.mailing.tokens import UnsubscribeTokens
+
+from .conftest import write_registry
+
+SHEET = (
+    "Nom;Adresse e-mail;Langue\nJean Dupont;jean@example.org;fr\nEls Peeters;els@example.net;nl\n"
+)
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """A project folder with two PLPs, as the current directory (load_config reads the cwd)."""
+    write_registry(tmp_path, {"florval-centre": ["fr", "nl"], "bergveld-centrum": ["nl"]})
+    (tmp_path / "leden.csv").write_text(SHEET, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def run(*args: str, input: str | None = None):
+    return CliRunner().invoke(members, list(args), input=input, catch_exceptions=False)
+
+
+@pytest.mark.parametrize("name", sorted(members.commands))
+def test_every_command_has_help(name):
+    command = members.commands[name]
+    assert command.help, f"{name} has no help"
+    result = run(name, "--help")
+    assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_import_list_export_unsubscribe(project):
+    result = run(
+        "import",
+        "leden.csv",
+        "--plp",
+        "florval-centre",
+        "--consent-method",
+        "paper form at the general meeting",
+    )
+    assert result.exit_code == 0, result.output
+    assert "leden.csv: 2 member(s) imported into florval-centre" in result.output
+    listing = run("list", "--plp", "florval-centre")
+    assert "jean@example.org" in listing.output and "2 member(s), 2 active" in listing.output
+    exported = json.loads(run("export", "els@example.net").output)
+    assert exported["members"][0]["consent"][0]["method"] == "paper form at the general meeting"
+    result = run("export", "--plp", "florval-centre", "--format", "csv", "-o", "out.csv")
+    assert result.exit_code == 0 and stat.S_IMODE((project / "out.csv").stat().st_mode) == 0o600
+    assert (project / "out.csv").read_text().count("@example.") == 2
+    assert run("unsubscribe", "jean@example.org").output == "Unsubscribed jean@example.org.\n"
+    again = run("unsubscribe", "jean@example.org")
+    assert again.exit_code == 0 and "already unsubscribed" in again.output
+    assert "2 member(s), 1 active" in run("list", "--plp", "florval-centre").output
+
+
+def test_a_bad_sheet_exits_1_listing_every_row_and_imports_nothing(project):
+    (project / "bad.csv").write_text("email;taal\nok@example.org;nl\nnope;nl\nx@example.org;de\n")
+    result = run("import", "bad.csv", "--plp", "florval-centre")
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("Error: bad.csv: nothing was imported: 2 problem(s)")
+    assert lines[1].startswith("Error: bad.csv:3: e-mail address 'nope' is not valid")
+    assert lines[2].startswith("Error: bad.csv:4: language 'de' is not one of this PLP's")
+    assert "No members in florval-centre yet" in run("list", "--plp", "florval-centre").output
+
+
+def test_unknown_plp_and_missing_registry(project):
+    result = run("import", "leden.csv", "--plp", "florval-center")
+    assert result.exit_code == 1
+    assert "Error: unknown PLP 'florval-center' — did you mean florval-centre?" in result.stderr
+    (project / "content" / "registry" / "plps.yaml").unlink()
+    result = run("list", "--plp", "florval-centre")
+    assert result.exit_code == 1 and "plps.yaml: not found" in result.stderr
+
+
+def test_export_needs_an_address_or_a_plp(project):
+    result = run("export")
+    assert result.exit_code == 1 and "give either an EMAIL or --plp SLUG" in result.stderr
+    result = run("export", "nobody@example.org")
+    assert result.exit_code == 1 and "nothing is stored about" in result.stderr
+
+
+def test_unsubscribe_with_a_token(project):
+    run("import", "leden.csv", "--plp", "florval-centre")
+    config = load_config(project, env={})
+    store = MemberStore(config)
+    [member] = store.find("els@example.net")
+    token = UnsubscribeTokens.from_config(config).make_token(member)
+    result = run("unsubscribe", "--token", token, "--plp", "florval-centre")
+    assert result.exit_code == 0 and f"Unsubscribed member {member.id}" in result.output
+    assert store.find("els@example.net")[0].status == "unsubscribed"
+    refused = run("unsubscribe", "--token", token[:-3] + "abc")
+    assert refused.exit_code == 1 and "Error: this unsubscribe link is not valid" in refused.stderr
+    other = run("unsubscribe", "--token", token, "--plp", "bergveld-centrum")
+    assert other.exit_code == 1 and "belongs to another PLP" in other.stderr
+    store.close()
+
+
+def test_forget_asks_then_erases_everywhere(project):
+    run("import", "leden.csv", "--plp", "florval-centre")
+    config = load_config(project, env={})
+    key = MemberStore(config).pseudonym("jean@example.org")
+    outbox = OutboxMailer(config.outbox_dir)
+    (config.outbox_dir / OutboxMailer.filename("florval-centre/1", key)).write_bytes(b"x")
+    declined = run("forget", "jean@example.org", input="n\n")
+    assert (
+        declined.exit_code == 1
+        and "jean@example.org" in run("list", "--plp", "florval-centre").output
+    )
+    result = run("forget", "jean@example.org", input="y\n")
+    assert result.exit_code == 0, result.output
+    assert "Erased jean@example.org from florval-centre; 1 message(s) removed" in result.output
+    assert "jean" not in run("list", "--plp", "florval-centre").output
+    assert outbox.discard(key) == 0
+    assert run("forget", "jean@example.org", "--yes").exit_code == 1
+
+
+def test_the_sample_members_import_cleanly(project):
+    (project / "sample.csv").write_text(sample_members_csv("florval-centre", ["fr", "nl"], n=12))
+    result = run("import", "sample.csv", "--plp", "florval-centre")
+    assert result.exit_code == 0 and "12 member(s) imported" in result.output
+    listing = run("list", "--plp", "florval-centre").output
+    domains = {line.split()[1].rsplit("@", 1)[1] for line in listing.splitlines()[:-1]}
+    assert domains == {"example.org", "example.net"}
