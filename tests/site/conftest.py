@@ -43,6 +43,36 @@ def sample_site(sample_config):
     return sample_config.output_dir, report
 
 
+def build_tree(root: Path, files: dict[str, str]) -> Path:
+    """A project folder with this content, our pelicanconf.py and theme; returns its output."""
+    import textwrap
+
+    for rel, text in files.items():
+        path = root / "content" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    (root / "pelicanconf.py").write_text((ROOT / "pelicanconf.py").read_text(encoding="utf-8"))
+    config = dataclasses.replace(
+        load_config(root, env={}),
+        today=TODAY,
+        site_url=SITE_URL,
+        theme_dir=ROOT / "theme",
+        output_dir=root / "output",
+        var_dir=root / "var",
+    )
+    build_site(config)
+    return config.output_dir
+
+
+@pytest.fixture(scope="session")
+def small_site(tmp_path_factory):
+    """The shared small content tree of tests/conftest.py, built once: stable golden input."""
+    from tests.conftest import MESSAGES, PAGES, PLPS, ZONES
+
+    tree = {"registry/zones.yaml": ZONES, "registry/plps.yaml": PLPS, **MESSAGES, **PAGES}
+    return build_tree(tmp_path_factory.mktemp("small"), tree)
+
+
 @pytest.fixture(scope="session")
 def sample_content(sample_config):
     return load_content(sample_config)

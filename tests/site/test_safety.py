@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.site import build_site
-from tests.conftest import PLPS, ROOT, message
+from tests.conftest import PLPS, message
 
-from .conftest import Links
+from .conftest import Links, build_tree
 
 PAYLOADS = """\
 <script>alert('body')</script>
@@ -84,29 +83,10 @@ def violations(html: str, own_scripts: set[str]) -> list[str]:
 
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory):
-    import dataclasses
-    import textwrap
+    from tests.conftest import MESSAGES, PAGES, ZONES
 
-    from pipeline.config import load_config
-    from tests.conftest import MESSAGES, PAGES, TODAY, ZONES
-
-    root = tmp_path_factory.mktemp("hostile")
     tree = {"registry/zones.yaml": ZONES, "registry/plps.yaml": PLPS, **MESSAGES, **PAGES}
-    tree.update(HOSTILE)
-    for rel, text in tree.items():
-        path = root / "content" / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-    (root / "pelicanconf.py").write_text((ROOT / "pelicanconf.py").read_text())
-    config = dataclasses.replace(
-        load_config(root, env={}),
-        today=TODAY,
-        theme_dir=ROOT / "theme",
-        output_dir=root / "output",
-        var_dir=root / "var",
-    )
-    build_site(config)
-    return config.output_dir
+    return build_tree(tmp_path_factory.mktemp("hostile"), {**tree, **HOSTILE})
 
 
 def test_hostile_message_is_published_but_inert(hostile_site: Path):
