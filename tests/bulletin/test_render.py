@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.bulletin.assembly import assemble
-from pipeline.bulletin.render import PLACEHOLDERS, Renderer, external_resources
+from pipeline.bulletin.render import PLACEHOLDERS, Renderer, external_resources, sent_size
 from pipeline.bulletin.text import WIDTH
 from pipeline.i18n import reporting_rule
 
@@ -185,6 +185,7 @@ def test_ten_messages_stay_under_gmail_clipping(project):
     edition = Renderer(project.config, content).render(bulletin, "fr")
     size = len(edition.html.encode())
     assert size < 102 * 1024, f"HTML part is {size / 1024:.1f} KB"
+    assert sent_size(edition.html) < 102 * 1024  # also as sent, quoted-printable
 
 
 HOSTILE = """\
