@@ -54,6 +54,7 @@ _ADDRESS = re.compile(
 _URL = re.compile(r"https?://[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]+")
 _MAILTO = re.compile(r"mailto:[A-Za-z0-9._~:/?#@!$&'()*+,;=%-]+")
 _MESSAGE_ID = re.compile(r"<[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9.-]+>")
+_DATE = re.compile(r"(?:[A-Z][a-z]{2}, )?\d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d(?::\d\d)? [+-]\d{4}")
 _QP_TOKEN = re.compile(rb"=[0-9A-F]{2}|[^=]")
 _UTF8 = Charset("utf-8")
 
@@ -208,7 +209,10 @@ class MessageTemplate:
         message_id: str,
         date: str | None = None,
     ) -> bytes:
-        """The message for one member, ready for SMTP; PlpError on any unsafe value."""
+        """The message for one member, ready for SMTP; PlpError on any unsafe value.
+
+        `date` is an RFC 5322 date (email.utils.formatdate); by default the time of first use.
+        """
         address = _address(recipient_email, "the member's address")
         if not _URL.fullmatch(unsubscribe_url):
             raise PlpError(f"unsafe unsubscribe URL {unsubscribe_url[:80]!r}")
@@ -230,6 +234,8 @@ class MessageTemplate:
             text, markup = self._neutral
         if date is None:
             date = self._date = self._date or formatdate(localtime=True)
+        elif not _DATE.fullmatch(date):
+            raise PlpError(f"malformed Date {date[:40]!r} — use email.utils.formatdate()")
         values = {
             TO: to.encode("ascii"),
             DATE: date.encode("ascii"),

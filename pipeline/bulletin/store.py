@@ -88,6 +88,11 @@ class Draft:
     def web_html(self, lang: str) -> str:
         return self.path(lang, "web.html").read_text(encoding="utf-8")
 
+    def current_hash(self) -> str:
+        """The hash of the files as they are now; differs from content_hash if they changed."""
+        templates = {lang: self.path(lang, "template").read_bytes() for lang in self.languages}
+        return content_hash(templates, self.note)
+
     def template(self, lang: str) -> MessageTemplate:
         """The encoded message to fill per member (exactly what was approved)."""
         return MessageTemplate.from_bytes(self.path(lang, "template").read_bytes())

@@ -206,3 +206,12 @@ def test_any_name_is_refused_cleanly_or_reparses_strictly(template, name):
     if name.strip():
         assert message["To"].addresses[0].addr_spec == "anne@example.org"
     assert re.search(rb"^Bcc:", raw, re.M) is None
+
+
+def test_date_is_the_given_rfc5322_date_or_refused(template):
+    raw = template.for_member(
+        "a@example.org", None, URL, MAILTO, "<x@y.example>", "Mon, 30 Nov 2026 09:00:00 +0100"
+    )
+    assert strict(raw)["Date"] == "Mon, 30 Nov 2026 09:00:00 +0100"
+    with pytest.raises(PlpError, match="Date"):
+        template.for_member("a@example.org", None, URL, MAILTO, "<x@y.example>", "now\r\nBcc: x")

@@ -214,3 +214,35 @@ def test_hostile_message_leaves_nothing_executable_or_remote(project):
     assert "<script>alert('title')</script> Titre" in parse(edition.html).text  # shown, inert
     assert "javascript:" not in edition.text.lower()
     assert "<script>alert('title')</script> Titre" in edition.text  # text is inert
+
+
+def test_images_from_our_site_keep_their_alt_and_others_become_text(project):
+    body = (
+        f"![Une porte verrouillée]({SITE_URL}/images/porte.png)\n\n"
+        "![Un pixel](https://tracker.test/p.gif)"
+    )
+    project.write({"img.fr.md": message("Images", body=body)})
+    _, edition = render(project, "montgare-gare")
+    images = [attrs for tag, attrs in parse(edition.html).tags if tag == "img"]
+    assert [(a["src"], a["alt"]) for a in images] == [
+        (f"{SITE_URL}/images/porte.png", "Une porte verrouillée")
+    ]
+    assert "[Un pixel]" in edition.html and "tracker.test" not in edition.html
+    assert "[Une porte verrouillée]" in edition.text and "[Un pixel]" in edition.text
+
+
+def test_text_conversion_of_lists_quotes_and_links():
+    from pipeline.bulletin.text import Links, html_to_text
+
+    links = Links()
+    html = (
+        "<p>Voir <a href='https://a.test/'>ici</a> et <a href='tel:101'>101</a>.</p>"
+        "<ol><li>un</li><li>deux <ul><li>sous-point</li></ul></li></ol>"
+        "<blockquote><p>Citation</p></blockquote><h2>Titre</h2>" + "<p>" + "mot " * 40 + "</p>"
+    )
+    text = html_to_text(html, links)
+    assert "Voir ici [1] et 101." in text  # tel: links are not listed
+    assert "1. un\n2. deux" in text and "   - sous-point" in text
+    assert "> Citation" in text and "Titre\n-----" in text
+    assert all(len(line) <= WIDTH for line in text.splitlines())
+    assert links.render() == "[1] https://a.test/"

@@ -129,3 +129,11 @@ def test_an_oversized_bulletin_holds_messages_over_for_the_next_one(project):
     assert len(second.edition("fr").message_ids) + second.edition("fr").held_over == (
         edition.held_over
     )
+
+
+def test_current_hash_detects_a_changed_template(project):
+    draft = project.store.draft(project.content(), "rivebois-centre")
+    assert draft.current_hash() == draft.content_hash
+    path = draft.path("fr", "template")
+    path.write_bytes(path.read_bytes().replace(b"Rivebois", b"Riveb0is"))
+    assert draft.current_hash() != draft.content_hash
