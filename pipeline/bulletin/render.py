@@ -25,7 +25,7 @@ from ..i18n import NOT_URGENT, category_name, format_day, gettext_for, reporting
 from ..markup import render_markdown
 from ..model import Content, Message
 from .assembly import Bulletin, Edition
-from .text import WIDTH, Links, LocalText, html_to_text, text_environment, tidy, wrap
+from .text import LocalText, render_text, text_environment
 
 GREETING_HTML = "%%PLP_GREETING_HTML%%"
 GREETING_TEXT = "%%PLP_GREETING_TEXT%%"
@@ -161,7 +161,14 @@ class Renderer:
             lang=lang,
             subject=common["subject"],
             html=html,
-            text=self._text(common, note_html, items),
+            text=render_text(
+                self.text_env.get_template("bulletin.txt.j2"),
+                common,
+                note_html,
+                items,
+                greeting=GREETING_TEXT,
+                unsubscribe_url=UNSUBSCRIBE_TEXT,
+            ),
             web=self._web(common, note_html, items),
             greeting_named=_("Hello {name},"),
             greeting_neutral=_("Hello,"),
@@ -250,47 +257,6 @@ class Renderer:
             note_html=Markup(note_html),
             messages=items,
         )
-
-    def _text(self, common: dict, note_html: str, items: list[dict]) -> str:
-        links = Links()
-        rule = reporting_rule(common["lang"])
-        box_width = WIDTH - 4
-        box_lines = wrap(common["_"]("How to report").upper() + "\n" + rule, box_width).split("\n")
-        box = "\n".join(
-            ["+" + "-" * (box_width + 2) + "+"]
-            + [f"| {line.ljust(box_width)} |" for line in box_lines]
-            + ["+" + "-" * (box_width + 2) + "+"]
-        )
-        view = {
-            **common,
-            "rule_width": WIDTH,
-            "greeting": GREETING_TEXT,
-            "note_text": html_to_text(note_html, links) if note_html else "",
-            "box": box,
-            "messages": [
-                {
-                    **item,
-                    "title_text": wrap(item["title"]),
-                    "text": item["text"].with_links(links),
-                    "ref": links.ref(item["url"]),
-                }
-                for item in items
-            ],
-            "not_urgent_text": wrap(common["not_urgent"]),
-            "why_text": wrap(common["why"]),
-            "coordinator_text": wrap(
-                f"{common['_']('Your coordinator:')} {common['coordinator_name']} "
-                f"<{common['coordinator_email']}>"
-            ),
-            "zone_website_ref": (
-                f"{common['zone_website_label']} {links.ref(common['zone_website'])}"
-            ),
-            "web_ref": links.ref(common["web_url"]),
-            "privacy_ref": links.ref(common["privacy_url"]),
-            "unsubscribe_ref": links.ref(UNSUBSCRIBE_TEXT),
-        }
-        view["links"] = links.render()
-        return tidy(self.text_env.get_template("bulletin.txt.j2").render(view))
 
 
 def sent_size(html: str) -> int:

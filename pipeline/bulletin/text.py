@@ -6,7 +6,7 @@ import re
 import textwrap
 from html.parser import HTMLParser
 
-from jinja2 import Environment
+from jinja2 import Environment, Template
 
 WIDTH = 76
 """Columns of the text part (RFC 5322 asks for at most 78)."""
@@ -232,3 +232,48 @@ def tidy(text: str) -> str:
             continue
         out.append(line)
     return "\n".join(out).strip("\n") + "\n"
+
+
+def render_text(
+    template: Template,
+    common: dict,
+    note_html: str,
+    items: list[dict],
+    *,
+    greeting: str,
+    unsubscribe_url: str,
+) -> str:
+    """The plain-text part from the same view as the HTML part: wrapped, links listed last."""
+    _ = common["_"]
+    links = Links()
+    box_width = WIDTH - 4
+    rule = wrap(_("How to report").upper() + "\n" + common["reporting_rule"], box_width)
+    edge = "+" + "-" * (box_width + 2) + "+"
+    box = "\n".join([edge, *(f"| {line.ljust(box_width)} |" for line in rule.split("\n")), edge])
+    view = {
+        **common,
+        "rule_width": WIDTH,
+        "greeting": greeting,
+        "note_text": html_to_text(note_html, links) if note_html else "",
+        "box": box,
+        "messages": [
+            {
+                **item,
+                "title_text": wrap(item["title"]),
+                "text": item["text"].with_links(links),
+                "ref": links.ref(item["url"]),
+            }
+            for item in items
+        ],
+        "not_urgent_text": wrap(common["not_urgent"]),
+        "why_text": wrap(common["why"]),
+        "coordinator_text": wrap(
+            f"{_('Your coordinator:')} {common['coordinator_name']} <{common['coordinator_email']}>"
+        ),
+        "zone_website_ref": f"{common['zone_website_label']} {links.ref(common['zone_website'])}",
+        "web_ref": links.ref(common["web_url"]),
+        "privacy_ref": links.ref(common["privacy_url"]),
+        "unsubscribe_ref": links.ref(unsubscribe_url),
+    }
+    view["links"] = links.render()
+    return tidy(template.render(view))
