@@ -35,6 +35,7 @@ TO = "%%PLP_TO%%"
 DATE = "%%PLP_DATE%%"
 MESSAGE_ID = "%%PLP_MESSAGE_ID%%"
 LIST_UNSUBSCRIBE = "%%PLP_LIST_UNSUBSCRIBE%%"
+_MARKER = "%%PLP_"
 _PLACEHOLDER = re.compile(r"(%%PLP_[A-Z_]+%%)")
 _PLACEHOLDER_BYTES = re.compile(rb"(%%PLP_[A-Z_]+%%)")
 
@@ -61,6 +62,8 @@ _UTF8 = Charset("utf-8")
 
 def safe_header_text(value: str, what: str, limit: int = 200) -> str:
     """A header text (name, subject) without any newline, plain or encoded; else PlpError."""
+    if _MARKER in value:
+        raise PlpError(f"{what} {value[:60]!r} contains {_MARKER!r}, reserved by plp — remove it")
     if _NEWLINE.search(value):
         raise PlpError(
             f"{what} {value[:60]!r} contains a line break or control character "
@@ -113,6 +116,12 @@ def compose(config: Config, bulletin: Bulletin, rendered: RenderedEdition) -> Me
     coordinator = safe_header_text(plp.coordinator.name, "the coordinator's name")
     plp_name = safe_header_text(plp.name(lang), "the PLP name")
     subject = safe_header_text(rendered.subject, "the subject")
+    for part, ours in ((rendered.text, 2), (rendered.html, 2)):
+        if part.count(_MARKER) != ours:  # content must not smuggle in a placeholder
+            raise PlpError(
+                f"bulletin {bulletin.number} of PLP {plp.slug} ({lang}) contains the text "
+                f"{_MARKER!r}, reserved by plp, in a message or the note — remove it"
+            )
     domain = config.sending_domain
     msg = EmailMessage(policy=POLICY)
     try:

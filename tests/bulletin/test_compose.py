@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import os
 import re
 from dataclasses import replace
 
@@ -17,7 +18,7 @@ from pipeline.bulletin.render import Renderer
 from pipeline.errors import PlpError
 from pipeline.model import Coordinator
 
-from .factories import TODAY
+from .factories import TODAY, message
 
 URL = "https://plp.example.org/unsubscribe?token=abc.DEF-123_x&plp=rivebois-centre"
 MAILTO = "mailto:unsubscribe+abc.DEF-123_x@bulletins.example.org"
@@ -193,7 +194,9 @@ def test_non_ascii_coordinator_and_plp_names_are_encoded(project):
 
 
 @settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=int(os.environ.get("PLP_HYPOTHESIS_EXAMPLES", "150")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(name=st.text(max_size=80))
 def test_any_name_is_refused_cleanly_or_reparses_strictly(template, name):
@@ -215,3 +218,11 @@ def test_date_is_the_given_rfc5322_date_or_refused(template):
     assert strict(raw)["Date"] == "Mon, 30 Nov 2026 09:00:00 +0100"
     with pytest.raises(PlpError, match="Date"):
         template.for_member("a@example.org", None, URL, MAILTO, "<x@y.example>", "now\r\nBcc: x")
+
+
+def test_content_cannot_smuggle_a_placeholder(project, template):
+    with pytest.raises(PlpError, match="reserved"):
+        fill(template, name="Anne %%PLP_TO%%")
+    project.write({"smuggle.fr.md": message("Piège", body="Votre adresse : %%PLP_TO%%")})
+    with pytest.raises(PlpError, match="reserved by plp, in a message or the note"):
+        make_template(project, "montgare-gare")
