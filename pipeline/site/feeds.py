@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 import nh3
@@ -57,7 +59,7 @@ def all_feeds(scope: Scope, views: Views) -> Iterator[FeedSpec]:
                 entries=tuple(views.message(m) for m in scope.in_force(plp, lang)[:FEED_ENTRIES]),
                 today=scope.today,
             )
-    for lang in scope.languages:
+    for lang in scope.message_languages:
         _ = gettext_for(lang, "site")
         for category in CATEGORY_ORDER:
             listed = [
@@ -109,7 +111,7 @@ def render_feed(spec: FeedSpec, site_url: str, tz: str) -> tuple[bytes, bytes]:
         entry.category(term=str(m.category), label=m.category_name)
         if m.summary:
             entry.summary(plain(m.summary))
-        entry.content(m.html, type="html")
+        entry.content(absolutise(m.html, url), type="html")
     # feedgen quirk: the self link must come first, or RSS <link> becomes the feed's own URL.
     fg.link(href=urls.absolute(site_url, spec.rss), rel="self", type="application/rss+xml")
     fg.link(href=page_url, rel="alternate", type="text/html")
@@ -121,6 +123,21 @@ def render_feed(spec: FeedSpec, site_url: str, tz: str) -> tuple[bytes, bytes]:
     }
     fg.link([atom_self, {"href": page_url, "rel": "alternate", "type": "text/html"}], replace=True)
     return rss, fg.atom_str(pretty=True)
+
+
+_LINK = re.compile(r'\b(href|src)="([^"]*)"')
+
+
+def absolutise(fragment: str, base: str) -> str:
+    """Make relative links absolute: a feed reader has no page to resolve them against."""
+
+    def fix(match: re.Match[str]) -> str:
+        value = html.unescape(match[2])
+        if urlsplit(value).scheme:
+            return match[0]
+        return f'{match[1]}="{html.escape(urljoin(base, value))}"'
+
+    return _LINK.sub(fix, fragment)
 
 
 def plain(text: str) -> str:

@@ -41,8 +41,9 @@ def all_pages(
     for lang in scope.languages:
         yield home_page(scope, views, lang)
         yield directory_page(scope, lang)
-        for category in CATEGORY_ORDER:
-            yield category_page(scope, views, lang, category)
+        if lang in scope.message_languages:
+            for category in CATEGORY_ORDER:
+                yield category_page(scope, views, lang, category)
         yield from static_pages(scope, views, lang)
     by_plp: dict[tuple[str, str], list[WebBulletin]] = defaultdict(list)
     for b in bulletins:
@@ -90,7 +91,9 @@ def home_page(scope: Scope, views: Views, lang: str) -> PageSpec:
             "national": national,
             "local": local,
             "categories": [
-                (c, category_name(c, lang), urls.category(lang, c)) for c in CATEGORY_ORDER
+                (c, category_name(c, lang), urls.category(lang, c))
+                for c in CATEGORY_ORDER
+                if lang in scope.message_languages
             ],
         },
         alternates=tuple((other, urls.home(other)) for other in scope.languages),
@@ -207,7 +210,9 @@ def category_page(scope: Scope, views: Views, lang: str, category: Category) -> 
         "category.html",
         category_name(category, lang),
         {"messages": listed, "category": category},
-        alternates=tuple((other, urls.category(other, category)) for other in scope.languages),
+        alternates=tuple(
+            (other, urls.category(other, category)) for other in scope.message_languages
+        ),
         feeds=(
             (_("RSS feed"), urls.category_feed(lang, category), "application/rss+xml"),
             (_("Atom feed"), urls.category_feed(lang, category, "atom"), "application/atom+xml"),

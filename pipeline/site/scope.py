@@ -35,6 +35,12 @@ class Scope:
     def __post_init__(self) -> None:
         object.__setattr__(self, "ids", frozenset((m.key, m.lang) for m in self.messages))
 
+    @property
+    def message_languages(self) -> tuple[str, ...]:
+        """Languages with at least one published message: they get category pages and feeds."""
+        have = {lang for _key, lang in self.ids}
+        return tuple(lang for lang in self.languages if lang in have)
+
     def has_message(self, key: str, lang: str) -> bool:
         return (key, lang) in self.ids
 
