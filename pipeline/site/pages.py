@@ -143,7 +143,6 @@ def hub_page(
     counts: dict[Category, int] = defaultdict(int)
     for m in inbox:
         counts[m.category] += 1
-    join_source = plp.join if plp.join and lang == plp.languages[0] else None
     return PageSpec(
         urls.hub(lang, plp.slug),
         "hub.html",
@@ -157,7 +156,9 @@ def hub_page(
             "zone_name": zone.name(lang),
             "zone_website": zone.website if zone.website.startswith("https://") else None,
             "founded": format_day(plp.founded, lang) if plp.founded else None,
-            "join_html": views.render(join_source) if join_source else None,
+            # The join text is written in the PLP's first language; other hubs show it as such.
+            "join_html": views.render(plp.join) if plp.join else None,
+            "join_lang": plp.languages[0],
             "latest": [views.message(m) for m in in_force[:HUB_LATEST]],
             "earlier": [views.message(m) for m in earlier[:HUB_ARCHIVE]],
             "categories": [
