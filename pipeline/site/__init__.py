@@ -27,5 +27,6 @@ def build_site(config: Config, only: Iterable[str] = ()) -> BuildReport:
     scope = make_scope(content, Targeting(content), config.current_date(), only)
     build = SiteBuild(config, scope, sent_bulletins(config, scope))
     run_pelican(config, build)
-    assert build.report is not None, "Pelican did not run the PLP generator"
+    if build.report is None:  # a settings bug: the plugin was not loaded
+        raise RuntimeError("Pelican did not run the PLP generator")
     return build.report

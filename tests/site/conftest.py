@@ -131,7 +131,14 @@ def parse_html(path: Path) -> Links:
 
 
 def normalise(text: str, site_url: str = SITE_URL) -> str:
-    """Strip what may change without a user-visible difference (generator versions)."""
+    """Strip what may change without a user-visible difference (generator versions).
+
+    Feeds are written compact; they are indented here so golden diffs stay readable.
+    """
+    if text.startswith("<?xml"):
+        from xml.dom import minidom
+
+        text = minidom.parseString(text.encode("utf-8")).toprettyxml(indent="  ")
     text = re.sub(r"<generator[^>]*>[^<]*</generator>", "<generator/>", text)
     text = re.sub(r"<docs>[^<]*</docs>", "<docs/>", text)
     return text.replace(site_url, "SITE")
