@@ -36,6 +36,7 @@ DATE = "%%PLP_DATE%%"
 MESSAGE_ID = "%%PLP_MESSAGE_ID%%"
 LIST_UNSUBSCRIBE = "%%PLP_LIST_UNSUBSCRIBE%%"
 _MARKER = "%%PLP_"
+_TEXT_BODY, _HTML_BODY = "plp-text-part-body", "plp-html-part-body"
 _PLACEHOLDER = re.compile(r"(%%PLP_[A-Z_]+%%)")
 _PLACEHOLDER_BYTES = re.compile(rb"(%%PLP_[A-Z_]+%%)")
 
@@ -134,15 +135,18 @@ def compose(config: Config, bulletin: Bulletin, rendered: RenderedEdition) -> Me
         msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         msg["Auto-Submitted"] = "auto-generated"
         msg["Precedence"] = "bulk"
-        msg.set_content(rendered.text, cte="quoted-printable")
-        msg.add_alternative(rendered.html, subtype="html", cte="quoted-printable")
+        # The policy writes the parts' headers; their bodies are stand-ins, replaced below by
+        # our own encoding (the email package's pure-Python encoder would take ~10 ms).
+        msg.set_content(_TEXT_BODY, cte="quoted-printable")
+        msg.add_alternative(_HTML_BODY, subtype="html", cte="quoted-printable")
     except ValueError as error:  # the policy refuses CR/LF and malformed values
         raise PlpError(f"cannot build the e-mail of PLP {plp.slug}: {error}") from None
-    for part, source in zip(msg.iter_parts(), (rendered.text, rendered.html), strict=True):
-        part.set_payload(_qp_text(source))
     digest = hashlib.sha256((rendered.text + rendered.html).encode()).hexdigest()
     msg.set_boundary(f"=_plp_{digest[:32]}")  # "=_" never occurs in quoted-printable
     raw = msg.as_bytes(policy=POLICY)
+    for stand_in, source in ((_TEXT_BODY, rendered.text), (_HTML_BODY, rendered.html)):
+        encoded = _qp_text(source).rstrip("\n").replace("\n", "\r\n").encode("ascii") + b"\r\n"
+        raw = raw.replace(f"\r\n\r\n{stand_in}\r\n".encode(), b"\r\n\r\n" + encoded, 1)
     head, body = raw.split(b"\r\n\r\n", 1)
     head = head.replace(b"\r\nSubject: ", f"\r\nTo: {TO}\r\nSubject: ".encode(), 1)
     head = head.replace(
