@@ -26,7 +26,6 @@ from .mailer import (
 
 _PORTS = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
 _EOL = re.compile(rb"\r?\n")
-_LEADING_DOT = re.compile(rb"(?m)^\.")
 
 
 class _BodyTracking:
@@ -41,10 +40,7 @@ class _BodyTracking:
         if code != 354:
             return code, reply
         self.body_sent = True
-        body = _LEADING_DOT.sub(b"..", _EOL.sub(b"\r\n", msg))
-        if not body.endswith(b"\r\n"):
-            body += b"\r\n"
-        self.send(body + b".\r\n")
+        self.send(_wire_body(msg))
         return self.getreply()
 
 
@@ -221,6 +217,19 @@ def _refusal(code: int, reply: bytes) -> SendFailure:
     if 500 <= code < 600:
         return PermanentFailure(code, text)
     return TemporaryFailure(code, f"unexpected reply: {text}")
+
+
+def _wire_body(msg: bytes) -> bytes:
+    """CRLF line ends, dot-stuffed, with the final dot: bytes methods, not smtplib's regex, which
+    costs a millisecond on a 60 KB bulletin."""
+    if msg.count(b"\n") != msg.count(b"\r\n"):
+        msg = _EOL.sub(b"\r\n", msg)
+    if msg.startswith(b"."):
+        msg = b"." + msg
+    msg = msg.replace(b"\n.", b"\n..")
+    if not msg.endswith(b"\r\n"):
+        msg += b"\r\n"
+    return msg + b".\r\n"
 
 
 def _wire_address(address: str) -> tuple[str, bool]:

@@ -11,6 +11,7 @@ import pytest
 from pipeline.errors import DeliveryError, PlpError
 from pipeline.mailing.delivery import deliver
 from pipeline.mailing.ledger import LedgerStatus
+from pipeline.mailing.report import LISTED, DeliveryReport, Outcome, delivery_progress
 from pipeline.mailing.smtp import SmtpMailer
 
 from .composer import make_composer
@@ -23,7 +24,7 @@ BID = f"{PLP}/7"
 def send(make_config, store, ledger, smtp_server):
     """send(**config overrides) -> DeliveryReport: the active nl members, through the server."""
 
-    def run(compose=None, **overrides):
+    def run(compose=None, progress=None, **overrides):
         config = make_config(smtp_url=smtp_server.url, **overrides)
         mailer = SmtpMailer(config)
         try:
@@ -34,6 +35,7 @@ def send(make_config, store, ledger, smtp_server):
                 mailer,
                 ledger,
                 config,
+                progress,
                 members=store,
                 backoff=0.01,
             )
@@ -65,6 +67,7 @@ def test_every_member_gets_exactly_one_message(send, store, ledger, smtp_server)
         parsed = parse_strict(message.data)
         assert parsed["To"].addresses[0].addr_spec == message.recipient
         assert message.sender == "bounces@plp.example.org"
+        assert b"\r\n.leading dot line\r\n" in message.data  # dot-stuffed on the wire only
     assert "60 sent, 0 failed, 0 uncertain, 0 skipped" in report.summary()
     # Sending a completed bulletin again sends nothing.
     again = deliver(
@@ -231,3 +234,34 @@ def test_a_second_run_of_the_same_bulletin_is_refused(send, store, ledger):
     add_members(store, 1)
     with ledger.lock(BID), pytest.raises(DeliveryError, match="another process"):
         send()
+
+
+def test_an_address_echoed_by_the_server_is_not_kept_after_erasure(
+    send, store, config, smtp_server
+):
+    email = "quirinus.vandamme@example.org"
+    add_members(store, 2, extra=(email,))
+    smtp_server.faults.reject_rcpt = {email}  # the 550 reply quotes the address
+    assert [o.code for o in send().failed] == [550]
+    store.forget(email)
+    files = [p for p in config.var_dir.iterdir() if p.name.startswith("members.sqlite")]
+    assert b"quirinus" not in b"".join(p.read_bytes() for p in files).lower()
+
+
+def test_progress_is_reported_once_per_member(send, store, smtp_server):
+    emails = add_members(store, 5)
+    smtp_server.faults.reject_rcpt = {emails[0]}
+    seen: list[LedgerStatus] = []
+    with delivery_progress(5, "non-terminal") as progress:
+        progress(LedgerStatus.SENT)  # silent when stderr is not a terminal
+    with delivery_progress(5, f"Sending {BID}", force=True) as progress:
+        report = send(progress=lambda status: (seen.append(status), progress(status)))
+    assert report.sent == 4 and Counter(seen) == {LedgerStatus.SENT: 4, LedgerStatus.FAILED: 1}
+
+
+def test_a_long_summary_lists_the_first_outcomes_and_counts_the_rest():
+    outcomes = tuple(Outcome(f"{i:064x}", i, 550, "no such user") for i in range(LISTED + 3))
+    text = DeliveryReport(BID, sent=1, failed=outcomes).summary()
+    assert text.startswith(f"{BID}: 1 sent, {LISTED + 3} failed, 0 uncertain, 0 skipped")
+    assert "member 0 (000000000000…): 550 no such user" in text
+    assert "… and 3 more (see the ledger)" in text
