@@ -6,7 +6,7 @@ import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -94,19 +94,18 @@ def render_feed(spec: FeedSpec, site_url: str, tz: str) -> tuple[bytes, bytes]:
     fg.language(spec.lang)
     # Atom requires an author; a service name only: no e-mail address in any feed.
     fg.author({"name": spec.author})
+    updated = _distinct_updates(spec.entries, zone)
     # Dated by its newest message, not by the clock: an unchanged feed keeps the same bytes.
-    fg.updated(
-        max((_stamp(m.published, zone) for m in spec.entries), default=None)
-        or datetime.combine(spec.today, time(), zone)
-    )
-    for m in reversed(spec.entries):  # feedgen prepends: add oldest first, newest ends on top
+    fg.updated(max(updated, default=None) or datetime.combine(spec.today, time(), zone))
+    for m, stamp in zip(reversed(spec.entries), reversed(updated), strict=True):
+        # feedgen prepends: add oldest first, so the newest ends on top
         entry = fg.add_entry()
         url = urls.absolute(site_url, m.path)
         entry.guid(url, permalink=True)  # also the Atom id: the message's stable public URL
         entry.title(plain(m.title))
         entry.link(href=url, rel="alternate")
         entry.published(_stamp(m.published, zone))
-        entry.updated(_stamp(m.published, zone))
+        entry.updated(stamp)
         entry.author({"name": m.author})  # Atom only: RSS <author> would need an e-mail
         entry.category(term=str(m.category), label=m.category_name)
         if m.summary:
@@ -149,6 +148,23 @@ def plain(text: str) -> str:
     """
     stripped = html.unescape(nh3.clean(text, tags=set(), clean_content_tags={"script", "style"}))
     return stripped.replace("<", "‹").replace(">", "›").strip()
+
+
+def _distinct_updates(entries: tuple[MessageView, ...], zone: ZoneInfo) -> list[datetime]:
+    """atom:updated per entry, in entry order; same-day messages are a second apart.
+
+    Messages carry a date, not a time, and the feed validator warns when two entries share
+    atom:updated: ties are broken by whole seconds, oldest entry first, deterministically.
+    """
+    taken: set[datetime] = set()
+    stamps: dict[int, datetime] = {}
+    for index in reversed(range(len(entries))):
+        stamp = _stamp(entries[index].published, zone)
+        while stamp in taken:
+            stamp += timedelta(seconds=1)
+        taken.add(stamp)
+        stamps[index] = stamp
+    return [stamps[i] for i in range(len(entries))]
 
 
 def _stamp(when: datetime, zone: ZoneInfo) -> datetime:

@@ -219,3 +219,45 @@ def test_root_offers_each_language_and_a_search_that_lands_on_the_directory(samp
     for lang in ("fr", "nl", "de"):
         assert f"{lang}/index.html" in targets
         assert f"{lang}/plp/index.html" in targets  # the form's action: works without a server
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+RELATIVE_REF = re.compile(r'\b(?:href|src)="(?![a-z][a-z0-9+.-]*:)', re.IGNORECASE)
+
+
+def test_feeds_follow_the_feed_validator_rules(sample_site):
+    """The W3C Feed Validation Service's errors and warnings that our feeds could hit."""
+    import xml.etree.ElementTree as ET
+
+    out, _ = sample_site
+    for path in sorted(out.rglob("feed.xml")):
+        channel = ET.parse(path).getroot().find("channel")
+        for name in ("title", "link", "description", "lastBuildDate"):
+            assert channel.findtext(name), f"{path}: channel {name}"
+        self_link = channel.find(f"{ATOM}link")
+        assert self_link.get("rel") == "self" and self_link.get("type") == "application/rss+xml"
+        guids = [item.findtext("guid") for item in channel.iter("item")]
+        assert len(guids) == len(set(guids)), f"{path}: duplicate guid"
+        for item in channel.iter("item"):
+            assert item.find("guid").get("isPermaLink") == "true"
+            assert item.findtext("title") and item.findtext("link") and item.findtext("pubDate")
+            assert "<" not in item.findtext("title")  # nonhtml: titles are plain text
+            assert item.find("author") is None  # RSS author must be an e-mail: never used
+            for html_text in (item.findtext("description"), item.findtext(
+                "{http://purl.org/rss/1.0/modules/content/}encoded")):  # fmt: skip
+                assert not RELATIVE_REF.search(html_text or ""), f"{path}: relative URL"
+    for path in sorted(out.rglob("atom.xml")):
+        feed = ET.parse(path).getroot()
+        for name in ("id", "title", "updated"):
+            assert feed.findtext(f"{ATOM}{name}"), f"{path}: feed {name}"
+        assert feed.findtext(f"{ATOM}author/{ATOM}name")
+        assert feed.find(f".//{ATOM}email") is None
+        rels = [(link.get("rel"), link.get("type")) for link in feed.findall(f"{ATOM}link")]
+        assert rels == [("self", "application/atom+xml"), ("alternate", "text/html")]
+        entries = feed.findall(f"{ATOM}entry")
+        for unique in ("id", "updated"):
+            values = [entry.findtext(f"{ATOM}{unique}") for entry in entries]
+            assert len(values) == len(set(values)), f"{path}: two entries share {unique}"
+        for entry in entries:
+            content = entry.find(f"{ATOM}content")
+            assert content.get("type") == "html" and not RELATIVE_REF.search(content.text)
