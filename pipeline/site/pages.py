@@ -31,6 +31,8 @@ class PageSpec:
     """(lang, path) of this page in other languages, for hreflang links."""
     feeds: tuple[tuple[str, str, str], ...] = ()
     """(title, path, MIME type) announced with <link rel="alternate">."""
+    description: str | None = None
+    """One or two sentences for search engines and link previews."""
 
 
 def all_pages(
@@ -200,6 +202,7 @@ def message_page(scope: Scope, views: Views, m: Message) -> PageSpec:
             ],
         },
         alternates=alternates,
+        description=m.summary,
     )
 
 
@@ -232,6 +235,7 @@ def static_pages(scope: Scope, views: Views, lang: str) -> Iterator[PageSpec]:
             "page.html",
             page.title,
             {"summary": page.summary, "html": views.render(page.body), "key": key},
+            description=page.summary,
             alternates=tuple(
                 (other, urls.page(other, key)) for other in scope.languages if (key, other) in pages
             ),

@@ -74,6 +74,7 @@ class Renderer:
         """The HTML of one page in `lang`."""
         context = dict(self._language(lang))
         context["brand_path"] = urls.home(lang)
+        context["description"] = page.description
         context.update(page.context)
         here = page.path
         # Hubs differ only in their slug folder: list entries (which link only to message
