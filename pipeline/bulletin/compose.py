@@ -183,9 +183,15 @@ class MessageTemplate:
         self.greeting_neutral = greeting_neutral
         self.bulletin_id = bulletin_id
         self.sending_domain = sending_domain
-        pieces = _PLACEHOLDER_BYTES.split(raw)
-        self._literals = pieces[::2]
-        self._fields = [p.decode("ascii") for p in pieces[1::2]]
+        # The literal runs between placeholders, as views into `raw` (no second copy).
+        view, start = memoryview(raw), 0
+        self._literals: list[memoryview] = []
+        self._fields: list[str] = []
+        for match in _PLACEHOLDER_BYTES.finditer(raw):
+            self._literals.append(view[start : match.start()])
+            self._fields.append(match.group().decode("ascii"))
+            start = match.end()
+        self._literals.append(view[start:])
         self._neutral = (
             _qp_value(greeting_neutral),
             _qp_value(html.escape(greeting_neutral, quote=False)),
