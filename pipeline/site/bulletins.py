@@ -13,6 +13,8 @@ from .scope import Scope
 
 @dataclass(frozen=True)
 class WebBulletin:
+    """One sent edition of a PLP's bulletin, as its web page shows it."""
+
     plp: str
     number: int
     lang: str

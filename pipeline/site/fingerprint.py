@@ -25,6 +25,7 @@ class Digests:
         self._by_id: dict[int, tuple[object, str]] = {}
 
     def of(self, value: Any) -> str:
+        """A stable hex digest of `value` (dicts, sequences, frozen dataclasses, scalars)."""
         parts: list[str] = []
         self._walk(value, parts)
         return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
@@ -91,6 +92,7 @@ class Fingerprints:
         return self.old.get(output_path) == fingerprint and (output_root / output_path).is_file()
 
     def save(self, keep_old: bool) -> None:
+        """Persist this build's fingerprints; a partial build keeps the others'."""
         pages = {**self.old, **self.new} if keep_old else self.new
         if pages == self.old:
             return

@@ -61,6 +61,7 @@ class Output:
 
     @property
     def total(self) -> int:
+        """Files this build produced (written or kept)."""
         return len(self.paths)
 
 

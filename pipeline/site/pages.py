@@ -23,6 +23,8 @@ HOME_LATEST = 20
 
 @dataclass(frozen=True)
 class PageSpec:
+    """One page to render: where it goes, with which template, and what it shows."""
+
     path: str
     template: str
     title: str
@@ -61,6 +63,7 @@ def all_pages(
 
 
 def root_page(scope: Scope, site_name: str) -> PageSpec:
+    """index.html: a language choice, each with a search that lands on its directory."""
     choices = []
     for lang in scope.languages:
         _ = gettext_for(lang, "site")
@@ -81,6 +84,7 @@ def root_page(scope: Scope, site_name: str) -> PageSpec:
 
 
 def home_page(scope: Scope, views: Views, lang: str) -> PageSpec:
+    """{lang}/index.html: national messages in force, then the latest local ones."""
     _ = gettext_for(lang, "site")
     in_force = [m for m in scope.messages if m.lang == lang and m.in_force(scope.today)]
     national = [views.message(m) for m in in_force if is_national(m)]
@@ -137,6 +141,7 @@ def directory_page(scope: Scope, lang: str) -> PageSpec:
 def hub_page(
     scope: Scope, views: Views, plp: Plp, lang: str, bulletins: list[WebBulletin]
 ) -> PageSpec:
+    """{lang}/plp/{slug}/: what the PLP receives, its contacts, how to join, its feeds."""
     _ = gettext_for(lang, "site")
     zone = scope.content.zone_of(plp)
     inbox = scope.inbox(plp, lang)
@@ -181,6 +186,7 @@ def hub_page(
 
 
 def message_page(scope: Scope, views: Views, m: Message) -> PageSpec:
+    """{lang}/messages/{key}/: the message, who it is for, its validity and translations."""
     translations = scope.targeting.translations(m.key)
     alternates = tuple(
         (lang, urls.message(lang, m.key))
@@ -207,6 +213,7 @@ def message_page(scope: Scope, views: Views, m: Message) -> PageSpec:
 
 
 def category_page(scope: Scope, views: Views, lang: str, category: Category) -> PageSpec:
+    """{lang}/categories/{category}/: the archive of one kind of message, with its feeds."""
     _ = gettext_for(lang, "site")
     listed = [views.message(m) for m in scope.messages if m.lang == lang and m.category == category]
     return PageSpec(
@@ -225,6 +232,7 @@ def category_page(scope: Scope, views: Views, lang: str, category: Category) -> 
 
 
 def static_pages(scope: Scope, views: Views, lang: str) -> Iterator[PageSpec]:
+    """{lang}/about/, report/, privacy/: those written in content/pages for this language."""
     pages = {(p.key, p.lang): p for p in scope.content.pages}
     for key in urls.STATIC_PAGES:
         page = pages.get((key, lang))
@@ -243,6 +251,7 @@ def static_pages(scope: Scope, views: Views, lang: str) -> Iterator[PageSpec]:
 
 
 def bulletin_page(scope: Scope, b: WebBulletin) -> PageSpec:
+    """{lang}/plp/{slug}/bulletins/{n}/: the web version of a sent bulletin."""
     plp = scope.content.plps[b.plp]
     return PageSpec(
         urls.bulletin(b.lang, b.plp, b.number),

@@ -13,17 +13,20 @@ class PlpGenerator(Generator):
     """Writes the PLP site from plp's own loaded content, with Pelican's Jinja environment."""
 
     def generate_context(self) -> None:
+        """Nothing to read: see below."""
         # Content is loaded and checked before Pelican starts (a broken message stops the build
         # with the `plp check` error), so there is nothing for Pelican to read here.
         pass
 
     def generate_output(self, writer) -> None:
+        """Write the site; files go through our Output (only changed bytes), not `writer`."""
         build = self.settings.get(BUILD_SETTING)
         if build is not None:
             build.write(self.env)
 
 
 def add_generator(pelican_object) -> type[Generator]:
+    """get_generators receiver: our generator joins Pelican's (which have nothing to read)."""
     return PlpGenerator
 
 

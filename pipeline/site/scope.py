@@ -42,6 +42,7 @@ class Scope:
         return tuple(lang for lang in self.languages if lang in have)
 
     def has_message(self, key: str, lang: str) -> bool:
+        """Whether this build publishes a page for the message in this language."""
         return (key, lang) in self.ids
 
     def inbox(self, plp: Plp, lang: str) -> list[Message]:

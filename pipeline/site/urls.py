@@ -13,42 +13,52 @@ STATIC_PAGES = ("about", "report", "privacy")
 
 
 def home(lang: str) -> str:
+    """The language home."""
     return f"{lang}/index.html"
 
 
 def directory(lang: str) -> str:
+    """The PLP directory (search by commune or postcode)."""
     return f"{lang}/plp/index.html"
 
 
 def hub(lang: str, slug: str) -> str:
+    """A PLP's home in one of its languages."""
     return f"{lang}/plp/{slug}/index.html"
 
 
 def plp_feed(lang: str, slug: str, kind: str = "rss") -> str:
+    """feed.xml (RSS 2.0) or atom.xml beside the hub."""
     return f"{lang}/plp/{slug}/{'feed' if kind == 'rss' else 'atom'}.xml"
 
 
 def bulletin(lang: str, slug: str, number: int) -> str:
+    """The web version of a sent bulletin."""
     return f"{lang}/plp/{slug}/bulletins/{number}/index.html"
 
 
 def message(lang: str, key: str) -> str:
+    """One message in one language."""
     return f"{lang}/messages/{key}/index.html"
 
 
 def category(lang: str, category: Category | str) -> str:
+    """A category's archive page."""
     return f"{lang}/categories/{category}/index.html"
 
 
 def category_feed(lang: str, category: Category | str, kind: str = "rss") -> str:
+    """feed.xml or atom.xml beside a category page."""
     return f"{lang}/categories/{category}/{'feed' if kind == 'rss' else 'atom'}.xml"
 
 
 def page(lang: str, key: str) -> str:
+    """A static page (about, report, privacy)."""
     return f"{lang}/{key}/index.html"
 
 
 def asset(name: str) -> str:
+    """A file from theme/static."""
     return f"{ASSETS}/{name}"
 
 

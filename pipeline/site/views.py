@@ -13,6 +13,8 @@ from . import urls
 
 @dataclass(frozen=True)
 class MessageView:
+    """A message as pages and feeds show it: dates formatted, body rendered and sanitised."""
+
     key: str
     lang: str
     title: str
@@ -31,6 +33,8 @@ class MessageView:
 
 @dataclass(frozen=True)
 class TargetView:
+    """One named target of a message, with its hub when the build has one."""
+
     label: str
     path: str | None = None
 
@@ -45,6 +49,7 @@ class Views:
         self._messages: dict[tuple[str, str], MessageView] = {}
 
     def message(self, m: Message) -> MessageView:
+        """The view of a message, built once per build."""
         view = self._messages.get((m.key, m.lang))
         if view is None:
             view = self._messages[m.key, m.lang] = MessageView(
