@@ -143,18 +143,7 @@ class SmtpMailer:
     def _connect(self) -> _Plain:
         where = f"{self.scheme}://{self.host}:{self.port}"
         try:
-            if self.scheme == "smtps":
-                conn = _Tls(
-                    self.host, self.port, self._ehlo_name, timeout=self._timeout, context=self._ssl
-                )
-            else:
-                conn = _Plain(self.host, self.port, self._ehlo_name, timeout=self._timeout)
-            conn.ehlo()
-            if self.scheme == "smtp+starttls":
-                conn.starttls(context=self._ssl)
-                conn.ehlo()
-            if self._username:
-                conn.login(self._username, self._password or "")
+            return self._new_connection()
         except smtplib.SMTPAuthenticationError as exc:
             raise DeliveryError(
                 f"{where} refused the login ({exc.smtp_code}) — check "
@@ -176,6 +165,24 @@ class SmtpMailer:
             raise ServerUnavailable(exc.smtp_code, _text(exc.smtp_error)) from None
         except (smtplib.SMTPException, OSError) as exc:
             raise ServerUnavailable(0, f"cannot reach {where}: {exc}") from None
+
+    def _new_connection(self) -> _Plain:
+        if self.scheme == "smtps":
+            conn = _Tls(
+                self.host, self.port, self._ehlo_name, timeout=self._timeout, context=self._ssl
+            )
+        else:
+            conn = _Plain(self.host, self.port, self._ehlo_name, timeout=self._timeout)
+        try:
+            conn.ehlo()
+            if self.scheme == "smtp+starttls":
+                conn.starttls(context=self._ssl)
+                conn.ehlo()
+            if self._username:
+                conn.login(self._username, self._password or "")
+        except BaseException:
+            conn.close()
+            raise
         return conn
 
     def _reset(self, conn: _Plain, code: int) -> None:

@@ -43,6 +43,7 @@ class FaultyServer:
         self.connections = 0
         self.open_connections = 0
         self.max_open_connections = 0
+        self._transports: set = set()
         self._tls_context = tls_context
         self._implicit_tls = implicit_tls
         self._loop = asyncio.new_event_loop()
@@ -66,11 +67,14 @@ class FaultyServer:
     def stop(self) -> None:
         async def close():
             self._server.close()
+            for transport in list(self._transports):
+                transport.abort()
             await self._server.wait_closed()
 
         asyncio.run_coroutine_threadsafe(close(), self._loop).result(10)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(10)
+        self._loop.close()
 
     async def _create(self):
         return await self._loop.create_server(
@@ -122,6 +126,7 @@ class _FaultySMTP(SMTP):
         self._lost = False
 
     def connection_made(self, transport):
+        self.owner._transports.add(transport)
         if not self._greeted:
             self.owner.connections += 1
             self.owner.open_connections += 1
@@ -131,6 +136,7 @@ class _FaultySMTP(SMTP):
         super().connection_made(transport)
 
     def connection_lost(self, error):
+        self.owner._transports.discard(self.transport)
         if not self._lost:
             self._lost = True
             self.owner.open_connections -= 1

@@ -57,14 +57,11 @@ def test_dkim_signature_verifies_and_covers_the_unsubscribe_headers(
     )
     signer = DkimSigner.from_config(config)
     add_members(store, 3)
+    mailer = SmtpMailer(config)
     deliver(
-        BID,
-        store.active_members(PLP),
-        make_composer(BID, signer=signer),
-        SmtpMailer(config),
-        ledger,
-        config,
+        BID, store.active_members(PLP), make_composer(BID, signer=signer), mailer, ledger, config
     )
+    mailer.close()
 
     def dns(name, timeout=5):
         assert name == f"plp2026._domainkey.{DOMAIN}.".encode()
