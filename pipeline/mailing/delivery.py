@@ -6,9 +6,9 @@ import heapq
 import itertools
 import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..config import Config
 from ..errors import DeliveryError, PlpError
@@ -27,6 +27,7 @@ from .report import DeliveryReport, Outcome, Progress, Tally
 BACKOFF_BASE = 2.0
 """Seconds before the first retry of a temporary failure, doubling each time (to become a Config
 field)."""
+BACKOFF_MAX = 900.0  # never wait more than 15 minutes between two tries
 BOUNCE_LOCAL_PART = "bounces"  # envelope sender: bounces@<sending domain>, never a person
 _ADDRESS = re.compile(r"\S+@\S+")
 
@@ -59,93 +60,99 @@ def deliver(
         compose,
         mailer,
         ledger,
-        config,
         members,
         sender or f"{BOUNCE_LOCAL_PART}@{config.sending_domain}",
         BACKOFF_BASE if backoff is None else backoff,
+        config.max_attempts,
         progress or (lambda status: None),
     )
     with ledger.lock(bulletin_id):
         # Rows a killed run left in flight may have reached the server: never resend them.
-        for key in ledger.recover(bulletin_id):
-            run.recovered[key] = None
+        run.recovered.update(ledger.recover(bulletin_id))
         run.go(iter(recipients))
     return run.tally.report()
 
 
+@dataclass
 class _Run:
-    def __init__(
-        self, bulletin_id, compose, mailer, ledger, config, members, sender, backoff, progress
-    ):
-        self.bulletin_id, self.compose, self.mailer, self.ledger = (
-            bulletin_id,
-            compose,
-            mailer,
-            ledger,
-        )
-        self.members, self.sender, self.backoff, self.progress = (
-            members,
-            sender,
-            backoff,
-            progress,
-        )
-        self.max_attempts = config.max_attempts
-        self.tally = Tally(bulletin_id)
-        self.recovered: dict[str, int | None] = {}
-        self.busy: set[str] = set()  # in flight or waiting for a retry (bounded, not the list)
+    """One run over one bulletin: a streaming coordinator feeding a pool of sending threads."""
 
-    def go(self, source) -> None:
+    bulletin_id: str
+    compose: Callable[[Recipient], bytes]
+    mailer: Mailer
+    ledger: Ledger
+    members: MemberStore | None
+    sender: str
+    backoff: float
+    max_attempts: int
+    progress: Progress
+    tally: Tally = field(init=False)
+    recovered: set[str] = field(default_factory=set)
+    busy: set[str] = field(default_factory=set)  # in flight or awaiting a retry: small
+    retries: list = field(default_factory=list)  # heap of (due, order, recipient, unavailable)
+    stop: BaseException | None = None
+    exhausted: bool = False
+
+    def __post_init__(self) -> None:
+        self.tally = Tally(self.bulletin_id)
+        self._order = itertools.count()
+
+    def go(self, source: Iterator[Recipient]) -> None:
+        """Send to every recipient; what stops the run is raised once the in-flight ones end."""
         workers = max(1, self.mailer.concurrency)
-        retries: list[tuple[float, int, Recipient, int]] = []  # (due, tie-break, who, unavailable)
-        order = itertools.count()
         inflight: dict[Future, tuple[Recipient, int]] = {}
-        stop: BaseException | None = None
-        exhausted = False
         with ThreadPoolExecutor(workers, thread_name_prefix="plp-send") as pool:
             while True:
-                # Keep the pool busy with at most 2 × workers members: the list is streamed.
-                while stop is None and len(inflight) < 2 * workers:
-                    if retries and retries[0][0] <= time.monotonic():
-                        _, _, recipient, unavailable = heapq.heappop(retries)
-                    elif not exhausted:
-                        recipient = next(source, None)
-                        if recipient is None:
-                            exhausted = True
-                            continue
-                        if not self._admit(recipient):
-                            continue
-                        unavailable = 0
-                    else:
+                # At most 2 × workers members in hand: the list itself is streamed.
+                while self.stop is None and len(inflight) < 2 * workers:
+                    job = self._next_job(source)
+                    if job is None:
                         break
-                    inflight[pool.submit(self._attempt, recipient)] = (recipient, unavailable)
+                    inflight[pool.submit(self._attempt, job[0])] = job
                 if not inflight:
-                    if stop is not None or (exhausted and not retries):
+                    if self.stop is not None or (self.exhausted and not self.retries):
                         break
-                    time.sleep(max(0.0, retries[0][0] - time.monotonic()))
+                    time.sleep(self._until_retry() or 0.0)
                     continue
-                timeout = max(0.0, retries[0][0] - time.monotonic()) if retries else None
-                done, _ = wait(inflight, timeout=timeout, return_when=FIRST_COMPLETED)
+                done, _ = wait(inflight, timeout=self._until_retry(), return_when=FIRST_COMPLETED)
                 for future in done:
-                    recipient, unavailable = inflight.pop(future)
-                    try:
-                        result = future.result()
-                    except BaseException as exc:  # finish the messages in flight, then raise
-                        stop = stop or exc
-                        continue
-                    if result.status is not None:
-                        self._count(recipient, result)
-                    elif result.unavailable and unavailable + 1 >= self.max_attempts:
-                        stop = stop or self._unreachable(result, unavailable + 1)
-                    else:
-                        tries = unavailable + 1 if result.unavailable else result.attempt
-                        due = time.monotonic() + self.backoff * 2 ** (tries - 1)
-                        heapq.heappush(
-                            retries, (due, next(order), recipient, unavailable + result.unavailable)
-                        )
-        if stop is not None:
-            if isinstance(stop, PlpError):
-                stop.report = self.tally.report()  # type: ignore[attr-defined]
-            raise stop
+                    self._settle(future, *inflight.pop(future))
+        if self.stop is not None:
+            if isinstance(self.stop, PlpError):
+                self.stop.report = self.tally.report()  # type: ignore[attr-defined]
+            raise self.stop
+
+    def _next_job(self, source: Iterator[Recipient]) -> tuple[Recipient, int] | None:
+        """A due retry first, else the next recipient the ledger has not finished."""
+        if self.retries and self.retries[0][0] <= time.monotonic():
+            _, _, recipient, unavailable = heapq.heappop(self.retries)
+            return recipient, unavailable
+        while not self.exhausted:
+            recipient = next(source, None)
+            if recipient is None:
+                self.exhausted = True
+            elif self._admit(recipient):
+                return recipient, 0
+        return None
+
+    def _until_retry(self) -> float | None:
+        return max(0.0, self.retries[0][0] - time.monotonic()) if self.retries else None
+
+    def _settle(self, future: Future, recipient: Recipient, unavailable: int) -> None:
+        try:
+            result = future.result()
+        except BaseException as exc:  # finish the messages in flight, then raise
+            self.stop = self.stop or exc
+            return
+        if result.status is not None:
+            self._count(recipient, result)
+        elif result.unavailable and unavailable + 1 >= self.max_attempts:
+            self.stop = self.stop or self._unreachable(result, unavailable + 1)
+        else:
+            tries = unavailable + 1 if result.unavailable else result.attempt
+            delay = min(BACKOFF_MAX, self.backoff * 2 ** (tries - 1))
+            job = (recipient, unavailable + result.unavailable)
+            heapq.heappush(self.retries, (time.monotonic() + delay, next(self._order), *job))
 
     def _admit(self, recipient: Recipient) -> bool:
         if recipient.pseudonym in self.busy:  # listed twice: one message is enough

@@ -265,3 +265,16 @@ def test_a_long_summary_lists_the_first_outcomes_and_counts_the_rest():
     assert text.startswith(f"{BID}: 1 sent, {LISTED + 3} failed, 0 uncertain, 0 skipped")
     assert "member 0 (000000000000…): 550 no such user" in text
     assert "… and 3 more (see the ledger)" in text
+
+
+def test_a_message_left_in_flight_by_a_dead_run_is_reported_not_resent(
+    send, store, ledger, smtp_server
+):
+    emails = add_members(store, 3)
+    [victim] = store.find(emails[1])
+    ledger.mark_sending(BID, store.pseudonym(emails[1]))  # what a kill -9 after DATA leaves
+    report = send()
+    assert sorted(smtp_server.recipients()) == [emails[0], emails[2]]
+    [outcome] = report.uncertain
+    assert outcome.member_id == victim.id and "stopped while" in outcome.reason
+    assert statuses(ledger) == {LedgerStatus.SENT: 2, LedgerStatus.UNCERTAIN: 1}
