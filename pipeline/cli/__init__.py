@@ -5,7 +5,11 @@ from __future__ import annotations
 import click
 
 from .. import __version__
+from .build import build
+from .bulletin import bulletin
 from .check import check
+from .members import members
+from .serve import serve
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -26,7 +30,8 @@ def cli(ctx: click.Context, root: str | None) -> None:
     ctx.ensure_object(dict)["root"] = root
 
 
-cli.add_command(check)
+for command in (check, build, serve, bulletin, members):
+    cli.add_command(command)
 
 
 def main() -> None:
