@@ -38,7 +38,7 @@ print(json.dumps({
     "wall": time.perf_counter() - started,
     "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     "pages": report.pages, "feeds": report.feeds, "files": report.files,
-    "written": report.written, "unchanged": report.unchanged,
+    "written": report.written, "unchanged": report.unchanged, "phases": report.phases,
 }))
 """
 
@@ -150,6 +150,11 @@ def main(argv: list[str] | None = None) -> int:
     for name, r in rows:
         print(f"{name:44} {r['process']:7.2f} {r['peak_mb']:8.0f} {r['files']:6} {r['written']:8}")
     print(f"pages: {cold['pages']}, feeds: {cold['feeds']} (RSS + Atom)")
+    for name, r in rows:
+        spent = ", ".join(
+            f"{k} {v:.2f}" for k, v in sorted(r["phases"].items(), key=lambda kv: -kv[1])
+        )
+        print(f"  {name}: {spent}")
     if stock:
         print(f"{'stock Pelican, same messages, default theme':44} {stock['wall']:7.2f} "
               f"{'':8} {stock['files']:6}")  # fmt: skip

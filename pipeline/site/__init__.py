@@ -7,6 +7,8 @@ run_pelican(config, SiteBuild(config, scope, sent_bulletins(config, scope)))
 
 from __future__ import annotations
 
+import dataclasses
+import time
 from collections.abc import Iterable
 
 from ..config import Config
@@ -23,10 +25,14 @@ def build_site(config: Config, only: Iterable[str] = ()) -> BuildReport:
     """Build output/ for every active PLP, or only the PLPs named in `only`."""
     from .engine import run_pelican  # Pelican is imported only when a build runs
 
+    started = time.perf_counter()
     content = load_content(config)
     scope = make_scope(content, Targeting(content), config.current_date(), only)
     build = SiteBuild(config, scope, sent_bulletins(config, scope))
+    loaded = time.perf_counter()
     run_pelican(config, build)
     if build.report is None:  # a settings bug: the plugin was not loaded
         raise RuntimeError("Pelican did not run the PLP generator")
-    return build.report
+    pelican = time.perf_counter() - loaded - build.report.seconds
+    phases = {"load": loaded - started, "pelican": pelican, **build.report.phases}
+    return dataclasses.replace(build.report, phases=phases)

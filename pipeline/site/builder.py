@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from jinja2 import Environment
@@ -38,6 +41,9 @@ class BuildReport:
     plps: int
     messages: int
     seconds: float
+    """Time in our generator (rendering and writing), without loading or Pelican."""
+    phases: dict[str, float] = field(default_factory=dict)
+    """Seconds per phase: load, markdown, contexts, fingerprints, jinja, feedgen, disk."""
 
 
 class SiteBuild:
@@ -53,49 +59,73 @@ class SiteBuild:
         """Render and write the whole site into config.output_dir."""
         started = time.perf_counter()
         config, scope = self.config, self.scope
+        spent: dict[str, float] = defaultdict(float)
+
+        @contextmanager
+        def phase(name: str) -> Iterator[None]:
+            begin = time.perf_counter()
+            try:
+                yield
+            finally:
+                spent[name] += time.perf_counter() - begin
+
+        def timed(name: str, func: Callable) -> Callable:
+            def run(*args):
+                with phase(name):
+                    return func(*args)
+
+            return run
+
         output = Output(config.output_dir)
+        write, keep = timed("disk", output.write), output.keep
         cache_dir = config.root / "cache" / "site"
         cache = RenderCache(cache_dir / "markdown.json", _renderer_version())
         # Fingerprints describe the files of one output folder: one record per folder.
         folder = hashlib.sha1(str(config.output_dir.resolve()).encode()).hexdigest()[:12]
         known = Fingerprints(cache_dir / f"pages-{folder}.json", self._salt())
         digests = Digests()
-        views = Views(scope.content, scope.today, lambda src: cache.get(src, render_markdown))
+        fingerprint = timed("fingerprints", lambda value: digests.of(value))
+        unchanged = timed("fingerprints", lambda path, key: known.unchanged(path, key, output.root))
+        markdown = timed("markdown", render_markdown)
+        views = Views(scope.content, scope.today, lambda src: cache.get(src, markdown))
         renderer = Renderer(env, scope, config.site_url, config.site_name)
-        pages = list(all_pages(scope, views, self.bulletins, config.site_name))
+        render = timed("jinja", renderer.render)
+        with phase("contexts"):
+            pages = list(all_pages(scope, views, self.bulletins, config.site_name))
         languages = set(scope.languages)
         for page in pages:
             head = page.path.split("/", 1)[0]
             lang = head if head in languages else scope.languages[0]
-            key = digests.of((lang, page))
-            if known.unchanged(page.path, key, output.root):
-                output.keep(page.path)
+            if unchanged(page.path, fingerprint((lang, page))):
+                keep(page.path)
             else:
-                output.write(page.path, renderer.render(page, lang))
+                write(page.path, render(page, lang))
         feeds, stale = 0, []
-        for spec in all_feeds(scope, views):
+        with phase("contexts"):
+            specs = list(all_feeds(scope, views))
+        for spec in specs:
             feeds += 2
-            key = digests.of(spec)
-            same = [known.unchanged(path, key, output.root) for path in (spec.rss, spec.atom)]
-            if all(same):
-                output.keep(spec.rss)
-                output.keep(spec.atom)
+            key = fingerprint(spec)
+            if all([unchanged(spec.rss, key), unchanged(spec.atom, key)]):
+                keep(spec.rss)
+                keep(spec.atom)
             else:
                 stale.append(spec)
         # Sequential on purpose: shipping the entries' HTML to worker processes cost more
         # (3.2 s) than building the national feeds here (1.7 s).
         for spec in stale:
-            rss, atom = render_feed(spec, config.site_url, config.timezone)
-            output.write(spec.rss, rss)
-            output.write(spec.atom, atom)
-        output.write(urls.SITEMAP, sitemap(pages, config.site_url))
+            rss, atom = timed("feedgen", render_feed)(spec, config.site_url, config.timezone)
+            write(spec.rss, rss)
+            write(spec.atom, atom)
+        write(urls.SITEMAP, sitemap(pages, config.site_url))
         for asset in sorted((config.theme_dir / "static").rglob("*")):
             if asset.is_file():
                 rel = asset.relative_to(config.theme_dir / "static").as_posix()
-                output.write(urls.asset(rel), asset.read_bytes())
-        removed = output.remove_stale()
-        cache.save(prune=not scope.partial)
-        known.save(keep_old=scope.partial)
+                write(urls.asset(rel), asset.read_bytes())
+        with phase("disk"):
+            removed = output.remove_stale()
+            cache.save(prune=not scope.partial)
+            known.save(keep_old=scope.partial)
         self.report = BuildReport(
             pages=len(pages),
             feeds=feeds,
@@ -107,6 +137,7 @@ class SiteBuild:
             plps=len(scope.plps),
             messages=len(scope.messages),
             seconds=time.perf_counter() - started,
+            phases=dict(spent),
         )
         return self.report
 
