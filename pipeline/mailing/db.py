@@ -15,17 +15,17 @@ SYNCHRONOUS = "NORMAL"
 
 def connect(path: Path, *, threads: bool = False) -> sqlite3.Connection:
     """Open the members database (creating its folder), in WAL mode with secure deletion."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     # isolation_level=None: we open transactions ourselves (BEGIN IMMEDIATE), so a commit
     # happens exactly where the code says, which the ledger's guarantees rely on.
     conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=not threads)
+    path.chmod(0o600)  # before the WAL exists: SQLite gives it the database file's mode
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute(f"PRAGMA synchronous={SYNCHRONOUS}")
     # Erasure must leave no trace of an address in the file: zero freed cells and pages.
     conn.execute("PRAGMA secure_delete=ON")
     conn.execute("PRAGMA foreign_keys=ON")
-    path.chmod(0o600)
     return conn
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import dkim
-
 from ..config import Config
 from ..errors import ConfigError, Problem
 
@@ -54,9 +52,11 @@ class DkimSigner:
         if problems:
             raise ConfigError(problems)
         signer = cls(key, config.dkim_selector or "", config.sending_domain)
+        from dkim import DKIMException
+
         try:  # fail at start-up, not on the first member
             signer.sign(b"From: check@" + signer._domain + b"\r\nSubject: check\r\n\r\nok\r\n")
-        except dkim.DKIMException as exc:
+        except DKIMException as exc:
             raise ConfigError(
                 [
                     Problem(
@@ -72,7 +72,7 @@ class DkimSigner:
     def sign(self, data: bytes) -> bytes:
         """The message with a DKIM-Signature header in front."""
         # relaxed/relaxed survives the re-folding and whitespace changes relays commonly make.
-        signature = dkim.sign(
+        signature = _dkim().sign(
             data,
             self._selector,
             self._domain,
@@ -81,6 +81,13 @@ class DkimSigner:
             include_headers=self._headers,
         )
         return signature + data
+
+
+def _dkim():
+    # dkimpy pulls in dnspython (40 ms): only load it when signing is configured.
+    import dkim
+
+    return dkim
 
 
 def _read_key(path: Path | None, problems: list[Problem]) -> bytes:

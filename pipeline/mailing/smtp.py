@@ -73,28 +73,33 @@ class SmtpMailer:
         self._interval = 1.0 / config.smtp_rate if config.smtp_rate else 0.0
         self._next_slot = 0.0
         self._pace_lock = threading.Lock()
-        self._local = threading.local()
-        self._open: list[smtplib.SMTP] = []
-        self._open_lock = threading.Lock()
+        # Idle connections, shared by whichever thread sends next: a later run (the next
+        # bulletin) reuses them instead of opening more.
+        self._idle: list[_Plain] = []
+        self._idle_lock = threading.Lock()
 
     def send(self, envelope: Envelope, before_data: Callable[[], None] | None = None) -> None:
         """Deliver one envelope; returns only once the server accepted it."""
         self._pace()  # before before_data(): a member waiting here is not "in flight"
         for retry in (False, True):
-            conn, reused = self._connection()
+            conn, reused = self._checkout()
             try:
-                return self._transaction(conn, envelope, before_data)
+                self._transaction(conn, envelope, before_data)
+                return
             except _Stale as exc:
                 # A reused connection the server dropped while idle: try once on a fresh one.
                 if reused and not retry:
                     continue
                 raise ServerUnavailable(0, f"connection to {self.host} lost: {exc}") from None
-        return None
+            finally:
+                if conn.sock is not None:
+                    with self._idle_lock:
+                        self._idle.append(conn)
 
     def close(self) -> None:
-        """Say QUIT on every open connection."""
-        with self._open_lock:
-            connections, self._open = self._open, []
+        """Say QUIT on every idle connection."""
+        with self._idle_lock:
+            connections, self._idle = self._idle, []
         for conn in connections:
             try:
                 conn.quit()
@@ -130,15 +135,11 @@ class SmtpMailer:
         self._reset(conn, code)
         raise _refusal(code, reply)
 
-    def _connection(self) -> tuple[_Plain, bool]:
-        conn = getattr(self._local, "conn", None)
-        if conn is not None and conn.sock is not None:
-            return conn, True
-        conn = self._connect()
-        self._local.conn = conn
-        with self._open_lock:
-            self._open.append(conn)
-        return conn, False
+    def _checkout(self) -> tuple[_Plain, bool]:
+        with self._idle_lock:
+            if self._idle:
+                return self._idle.pop(), True
+        return self._connect(), False
 
     def _connect(self) -> _Plain:
         where = f"{self.scheme}://{self.host}:{self.port}"
@@ -197,12 +198,7 @@ class SmtpMailer:
             self._drop(conn)
 
     def _drop(self, conn: _Plain) -> None:
-        conn.close()
-        if getattr(self._local, "conn", None) is conn:
-            self._local.conn = None
-        with self._open_lock:
-            if conn in self._open:
-                self._open.remove(conn)
+        conn.close()  # sock becomes None: send() will not put it back
 
     def _pace(self) -> None:
         if not self._interval:

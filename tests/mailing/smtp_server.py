@@ -106,8 +106,8 @@ class FaultyServer:
             await asyncio.sleep(self.faults.slow_data[recipient])
         session.sent = getattr(session, "sent", 0) + 1
         if self.faults.hang_up_every and session.sent % self.faults.hang_up_every == 0:
-            # Reply first, then hang up while the client thinks the connection is idle.
-            self._loop.call_later(0.01, server.transport.close)
+            # Reply first, then hang up: the client finds out when it reuses the connection.
+            self._loop.call_soon(server.transport.close)
         return "250 2.0.0 OK queued"
 
 

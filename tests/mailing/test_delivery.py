@@ -278,3 +278,17 @@ def test_a_message_left_in_flight_by_a_dead_run_is_reported_not_resent(
     [outcome] = report.uncertain
     assert outcome.member_id == victim.id and "stopped while" in outcome.reason
     assert statuses(ledger) == {LedgerStatus.SENT: 2, LedgerStatus.UNCERTAIN: 1}
+
+
+def test_one_mailer_reuses_its_connections_across_bulletins(
+    make_config, store, ledger, smtp_server
+):
+    add_members(store, 8)
+    config = make_config(smtp_url=smtp_server.url, smtp_concurrency=2)
+    mailer = SmtpMailer(config)
+    for number in (1, 2, 3):
+        bid = f"{PLP}/{number}"
+        report = deliver(bid, store.active_members(PLP), make_composer(bid), mailer, ledger, config)
+        assert report.sent == 8
+    mailer.close()
+    assert len(smtp_server.messages) == 24 and smtp_server.connections <= 2
