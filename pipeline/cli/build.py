@@ -15,7 +15,8 @@ from .common import config_from, guarded
     "plps",
     multiple=True,
     metavar="SLUG",
-    help="Build only this PLP's hub and messages (repeatable), e.g. to host one PLP's site.",
+    help="Build only this PLP's site (repeatable): output/ then holds just its hub, messages "
+    "and the pages they link to, e.g. for a coordinator hosting one PLP.",
 )
 @click.pass_context
 @guarded

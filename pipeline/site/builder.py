@@ -55,7 +55,7 @@ class SiteBuild:
         self.bulletins = bulletins
         self.report: BuildReport | None = None
 
-    def write(self, env: Environment) -> BuildReport:
+    def write(self, env: Environment, retain: tuple[str, ...] = ()) -> BuildReport:
         """Render and write the whole site into config.output_dir."""
         started = time.perf_counter()
         config, scope = self.config, self.scope
@@ -76,7 +76,7 @@ class SiteBuild:
 
             return run
 
-        output = Output(config.output_dir)
+        output = Output(config.output_dir, retain)
         write, keep = timed("disk", output.write), output.keep
         cache_dir = config.root / "cache" / "site"
         cache = RenderCache(cache_dir / "markdown.json", _renderer_version())

@@ -14,6 +14,8 @@ class Output:
     """The files of one build; identical bytes are not rewritten (disk writes are slow here)."""
 
     root: Path
+    retain: tuple[str, ...] = ()
+    """Top-level names never removed (Pelican's OUTPUT_RETENTION, e.g. CNAME, .htaccess)."""
     written: int = 0
     unchanged: int = 0
     paths: set[str] = field(default_factory=set)
@@ -48,15 +50,21 @@ class Output:
         removed = 0
         if not self.root.is_dir():
             return 0
-        for folder, _dirs, files in os.walk(self.root, topdown=False):
+        for folder, dirs, files in os.walk(self.root, topdown=True):
             base = Path(folder)
+            if base == self.root:
+                dirs[:] = [d for d in dirs if d not in self.retain]
+                files = [f for f in files if f not in self.retain]
             for name in files:
                 rel = (base / name).relative_to(self.root).as_posix()
                 if rel not in self.paths:
                     (base / name).unlink()
                     removed += 1
-            if base != self.root and not any(base.iterdir()):
-                base.rmdir()
+        for folder, _dirs, _files in os.walk(self.root, topdown=False):
+            base = Path(folder)
+            top = base.relative_to(self.root).parts[:1]
+            if top and top[0] not in self.retain and not any(base.iterdir()):
+                base.rmdir()  # folders emptied above, deepest first
         return removed
 
     @property

@@ -22,7 +22,7 @@ class PlpGenerator(Generator):
         """Write the site; files go through our Output (only changed bytes), not `writer`."""
         build = self.settings.get(BUILD_SETTING)
         if build is not None:
-            build.write(self.env)
+            build.write(self.env, tuple(self.settings.get("OUTPUT_RETENTION", ())))
 
 
 def add_generator(pelican_object) -> type[Generator]:

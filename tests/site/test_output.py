@@ -1,0 +1,52 @@
+"""What a rebuild does to output/: rewrites only what changed, removes what no longer exists."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from pipeline.cli.build import build
+from pipeline.site.output import Output
+
+from .conftest import ROOT
+
+
+def test_unchanged_files_are_not_rewritten_and_stale_ones_go(tmp_path: Path):
+    first = Output(tmp_path)
+    first.write("a/index.html", "same")
+    first.write("b/index.html", "old")
+    first.write("gone/index.html", "bye")
+    stamp = (tmp_path / "a/index.html").stat().st_mtime_ns
+    os.utime(tmp_path / "a/index.html", ns=(stamp - 10**9, stamp - 10**9))
+
+    second = Output(tmp_path, retain=("CNAME",))
+    (tmp_path / "CNAME").write_text("plp.example.org")
+    second.write("a/index.html", "same")
+    second.write("b/index.html", "new")
+    assert second.remove_stale() == 1
+    assert (second.written, second.unchanged) == (1, 1)
+    assert (tmp_path / "a/index.html").stat().st_mtime_ns == stamp - 10**9  # untouched
+    assert (tmp_path / "b/index.html").read_text() == "new"
+    assert not (tmp_path / "gone").exists()
+    assert (tmp_path / "CNAME").read_text() == "plp.example.org"  # OUTPUT_RETENTION
+
+
+def test_a_removed_message_disappears_from_the_site(tmp_path: Path):
+    shutil.copyfile(ROOT / "pelicanconf.py", tmp_path / "pelicanconf.py")
+    shutil.copytree(ROOT / "theme", tmp_path / "theme")
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    env = {"PLP_TODAY": "2026-11-29"}
+    runner = CliRunner()
+    assert runner.invoke(build, [], obj={"root": str(tmp_path)}, env=env).exit_code == 0
+    page = tmp_path / "output/nl/messages/bike-theft-station-bergveld/index.html"
+    assert page.is_file()
+    for source in (tmp_path / "content/messages").rglob("bike-theft-station-bergveld.*.md"):
+        source.unlink()
+    result = runner.invoke(build, [], obj={"root": str(tmp_path)}, env=env)
+    assert result.exit_code == 0, result.output
+    assert not page.exists() and not page.parent.exists()
+    hub = (tmp_path / "output/nl/plp/bergveld-centrum/index.html").read_text(encoding="utf-8")
+    assert "bike-theft-station-bergveld" not in hub
