@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import stat
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -191,6 +192,7 @@ def test_forget_leaves_no_trace_of_the_person_in_the_database_file(store, ledger
     erasure = store.forget(email)
     assert erasure.pseudonym == key and erasure.plps == ("bergveld-centrum", "other-plp")
     files = [p for p in config.var_dir.iterdir() if p.name.startswith("members.sqlite")]
+    assert {stat.S_IMODE(p.stat().st_mode) for p in files} == {0o600}
     data = b"".join(p.read_bytes() for p in files).lower()  # the WAL too, connections open
     assert b"zygmunt" not in data and b"quill" not in data
     assert "zygmunt" not in "".join(p.read_text("latin-1").lower() for p in files)
