@@ -26,6 +26,7 @@ def build(ctx: click.Context, plps: tuple[str, ...]) -> None:
     A content error stops the build with the same file:line report as `plp check`.
     """
     config = config_from(ctx)
+    click.echo("Checking content/ and building the site…", err=True)  # a national build: ~10 s
     report = build_site(config, plps)
     click.echo(
         f"Built {report.pages} pages and {report.feeds} feeds for {report.plps} PLPs, "
