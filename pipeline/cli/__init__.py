@@ -9,6 +9,7 @@ from .build import build
 from .bulletin import bulletin
 from .check import check
 from .members import members
+from .publish import publish
 from .serve import serve
 
 
@@ -30,7 +31,7 @@ def cli(ctx: click.Context, root: str | None) -> None:
     ctx.ensure_object(dict)["root"] = root
 
 
-for command in (check, build, serve, bulletin, members):
+for command in (check, build, serve, bulletin, members, publish):
     cli.add_command(command)
 
 

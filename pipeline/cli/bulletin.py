@@ -11,6 +11,8 @@ from ..bulletin.assembly import find_plp
 from ..bulletin.store import BulletinStore
 from ..content import load_content
 from ..errors import PlpError, relpath
+from ..mailing import dispatch
+from ..mailing.report import delivery_progress
 from .common import config_from, guarded
 
 
@@ -92,3 +94,65 @@ def show(ctx: click.Context, plp: str, number: int | None, lang: str | None) -> 
         number = latest.number
     found = store.get(plp, number)
     click.echo(found.text(lang or found.languages[0]), nl=False)
+
+
+@bulletin.command("test")
+@click.argument("plp")
+@click.argument("number", type=int, required=False)
+@click.pass_context
+@guarded
+def test_(ctx: click.Context, plp: str, number: int | None) -> None:
+    """Send the draft (each language) to the PLP's coordinator only, to review it.
+
+    Nothing reaches the members. NUMBER defaults to the latest bulletin.
+    """
+    config = config_from(ctx)
+    copy = dispatch.send_test(config, plp, number)
+    where = "the outbox (var/outbox/)" if not config.smtp_url else "the SMTP relay"
+    click.echo(
+        f"Test copy of bulletin {copy.number} ({', '.join(copy.languages)}) sent to "
+        f"{copy.recipient} through {where}.\n"
+        f"Review it; if it is right, approve exactly this content with "
+        f"`plp bulletin approve {plp} {copy.number}`."
+    )
+
+
+@bulletin.command()
+@click.argument("plp")
+@click.argument("number", type=int)
+@click.option(
+    "--by",
+    "approved_by",
+    default="the coordinator",
+    show_default=True,
+    help="Who approves (kept with the approval).",
+)
+@click.pass_context
+@guarded
+def approve(ctx: click.Context, plp: str, number: int, approved_by: str) -> None:
+    """Approve bulletin NUMBER of PLP exactly as drafted (bound to a hash of its content).
+
+    Drafting again, or any change to its files, cancels the approval.
+    """
+    approval = dispatch.approve(config_from(ctx), plp, number, approved_by)
+    click.echo(
+        f"Bulletin {number} of PLP {plp} approved by {approval.approved_by} "
+        f"(content {approval.content_hash[:12]}). Send it with `plp bulletin send {plp} {number}` "
+        "or `plp publish`."
+    )
+
+
+@bulletin.command()
+@click.argument("plp")
+@click.argument("number", type=int)
+@click.pass_context
+@guarded
+def send(ctx: click.Context, plp: str, number: int) -> None:
+    """Send approved bulletin NUMBER to the PLP's active members, in their language.
+
+    Safe to run again after an interruption: nobody receives it twice, nobody is skipped.
+    """
+    config = config_from(ctx)
+    with delivery_progress(None, f"{plp} n° {number}") as progress:
+        report = dispatch.send(config, plp, number, progress=progress)
+    click.echo(report.summary())

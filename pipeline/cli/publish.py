@@ -1,0 +1,68 @@
+"""`plp publish`: the main job — check, build, deliver every approved bulletin."""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+
+import click
+
+from ..bulletin.store import Draft
+from ..content import load_content
+from ..demo import prepare_demo
+from ..errors import relpath
+from ..mailing.members import MemberStore
+from ..mailing.report import Progress, delivery_progress
+from ..publish import publish as run_publish
+from .common import config_from, guarded
+
+
+@click.command()
+@click.option(
+    "--demo",
+    is_flag=True,
+    help="Sample content only: add sample members (example.org) and approve each PLP's "
+    "next bulletin on the coordinator's behalf, then publish.",
+)
+@click.pass_context
+@guarded
+def publish(ctx: click.Context, demo: bool) -> None:
+    """Check content, build the site, and send every approved bulletin.
+
+    Bulletins go out only after their coordinator approved that exact content
+    (`plp bulletin approve`); without PLP_SMTP_URL they are delivered into var/outbox/.
+    """
+    config = config_from(ctx)
+    if demo:
+        click.echo(
+            "DEMO mode: sample members on reserved domains; in real use each coordinator "
+            "reviews a test copy and approves it (`plp bulletin test`, `approve`)."
+        )
+        prepare_demo(config, load_content(config), click.echo)
+    members = MemberStore(config)
+
+    def progress_for(draft: Draft) -> AbstractContextManager[Progress]:
+        total = members.count_active(draft.plp)
+        return delivery_progress(total, f"{draft.plp} n° {draft.number}")
+
+    try:
+        report = run_publish(config, progress_for)
+    finally:
+        members.close()
+    site = report.site
+    click.echo(
+        f"Site: {site.pages} pages and {site.feeds} feeds in {relpath(config.output_dir)} "
+        f"({site.written} written, {site.unchanged} unchanged)."
+    )
+    for draft, delivery in report.deliveries:
+        click.echo(f"Bulletin {draft.number} of {draft.plp}: {delivery.summary()}")
+    for draft in report.changed_since_approval:
+        click.secho(
+            f"Not sent: bulletin {draft.number} of {draft.plp} changed since it was "
+            f"approved — review it and run `plp bulletin approve {draft.plp} "
+            f"{draft.number}`.",
+            fg="yellow",
+        )
+    if not report.deliveries:
+        click.echo("No approved bulletin waiting to be sent.")
+    elif not config.smtp_url:
+        click.echo(f"Delivered into the outbox: {relpath(config.outbox_dir)}/ (one .eml each).")
