@@ -9,14 +9,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
-import yaml
 
-from ..config import LANGUAGES, Config
+from ..config import Config
 from ..errors import ContentError, PlpError, Problem, relpath
 from ..mailing.mailer import OutboxMailer
 from ..mailing.members import MemberStore
 from ..mailing.privacy import FORMATS
 from ..mailing.tokens import UnsubscribeTokens
+from ..registry import read_plps
 from .common import config_from, guarded
 
 DEFAULT_CONSENT = "I agree to receive this PLP's prevention bulletins by e-mail."
@@ -33,31 +33,15 @@ def _store(ctx: click.Context) -> Iterator[tuple[Config, MemberStore]]:
 
 
 def _plp_languages(config: Config, slug: str) -> tuple[str, ...]:
-    """The languages of a PLP from content/registry/plps.yaml (the content model will take over)."""
-    path = config.content_dir / "registry" / "plps.yaml"
-    where = relpath(path)
-    try:
-        plps = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    except FileNotFoundError:
-        raise PlpError(
-            f"{where}: not found — run plp from the project folder, or set PLP_CONTENT_DIR"
-        ) from None
-    except yaml.YAMLError as exc:
-        raise PlpError(f"{where}: not valid YAML ({exc}) — run `plp check`") from None
-    entries = (
-        {p.get("slug"): p for p in plps if isinstance(p, dict)} if isinstance(plps, list) else {}
-    )
-    if slug not in entries:
-        close = difflib.get_close_matches(slug, [str(s) for s in entries], n=3, cutoff=0.8)
-        hint = f"did you mean {', '.join(close)}?" if close else "check the slug in " + where
+    """The languages of a PLP, from the registry (no need to read every message)."""
+    plps, problems = read_plps(config.content_dir / "registry" / "plps.yaml", None)
+    if problems:
+        raise ContentError(problems)
+    if slug not in plps:
+        close = difflib.get_close_matches(slug, list(plps), n=3, cutoff=0.8)
+        hint = f"did you mean {', '.join(close)}?" if close else "check the slug in plps.yaml"
         raise PlpError(f"unknown PLP {slug!r} — {hint}")
-    languages = entries[slug].get("languages") or []
-    if not languages or any(lang not in LANGUAGES for lang in languages):
-        raise PlpError(
-            f"{where}: PLP {slug!r} has no valid languages ({languages!r}) — "
-            f"list some of {', '.join(LANGUAGES)}"
-        )
-    return tuple(languages)
+    return plps[slug].languages
 
 
 @click.group()

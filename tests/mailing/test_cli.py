@@ -84,7 +84,7 @@ def test_unknown_plp_and_missing_registry(project):
     assert "Error: unknown PLP 'florval-center' — did you mean florval-centre?" in result.stderr
     (project / "content" / "registry" / "plps.yaml").unlink()
     result = run("list", "--plp", "florval-centre")
-    assert result.exit_code == 1 and "plps.yaml: not found" in result.stderr
+    assert result.exit_code == 1 and "registry/plps.yaml: file is missing" in result.stderr
 
 
 def test_export_needs_an_address_or_a_plp(project):
