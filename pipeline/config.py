@@ -55,6 +55,10 @@ class Config:
     today: date | None = None
     """Pins 'today' for reproducible builds and tests (PLP_TODAY); None means the real date."""
 
+    def __post_init__(self) -> None:
+        if not self.unsubscribe_url:  # derived, so every way of making a Config agrees
+            object.__setattr__(self, "unsubscribe_url", f"{self.site_url}/unsubscribe")
+
     @property
     def members_db(self) -> Path:
         return self.var_dir / "members.sqlite"
@@ -159,7 +163,6 @@ def load_config(root: Path | None = None, env: Mapping[str, str] | None = None) 
     if problems:
         raise ConfigError(problems)
     values["site_url"] = site_url
-    values.setdefault("unsubscribe_url", f"{site_url}/unsubscribe")
     return Config(
         root=root,
         content_dir=Path(values.pop("content_dir", root / "content")),

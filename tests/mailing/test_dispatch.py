@@ -1,0 +1,171 @@
+"""Through the coordinator, end to end on a real SMTP server: test copy, approval, send, publish."""
+
+from __future__ import annotations
+
+import dataclasses
+import email
+import email.policy
+import re
+import shutil
+from datetime import date
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.bulletin.store import BulletinStore
+from pipeline.cli import cli
+from pipeline.content import load_content
+from pipeline.errors import ContentError, DeliveryError
+from pipeline.mailing import dispatch
+from pipeline.mailing.members import MemberStore
+from tests.conftest import ROOT, message
+
+PLP = "bergveld-centrum"
+COORDINATOR = "bin.centrum@bergveld.test"
+MEMBERS = "email;name;language\nann@example.org;Ann;nl\nbart@example.net;;nl\n"
+OTHER_PLP = "email;language\nzoe@example.org;nl\n"
+
+
+@pytest.fixture
+def project(content_tree, make_config, smtp_server, tmp_path):
+    """The small content tree, members in two PLPs, SMTP to the test server, a draft ready."""
+    root = content_tree({})
+    config = make_config(
+        content_dir=root / "content", smtp_url=smtp_server.url, today=date(2026, 11, 29)
+    )
+    config = dataclasses.replace(config, root=root, theme_dir=ROOT / "theme")
+    store = MemberStore(config)
+    for slug, sheet in ((PLP, MEMBERS), ("heidebeek-zuid", OTHER_PLP)):
+        path = tmp_path / f"{slug}.csv"
+        path.write_text(sheet, encoding="utf-8")
+        store.import_csv(path, slug, ("nl",), "test", "consent v1")
+    store.close()
+    draft = BulletinStore(config).draft(load_content(config), PLP)
+    return config, draft
+
+
+def parsed(received):
+    return email.message_from_bytes(received.data, policy=email.policy.strict)
+
+
+def test_send_refuses_an_unapproved_bulletin_and_sends_nothing(project, smtp_server):
+    config, draft = project
+    with pytest.raises(DeliveryError, match=r"not approved — run `plp bulletin test"):
+        dispatch.send(config, PLP, draft.number)
+    assert smtp_server.messages == []
+
+
+def test_test_copy_goes_to_the_coordinator_only(project, smtp_server):
+    config, draft = project
+    copy = dispatch.send_test(config, PLP)
+    assert copy.recipient == COORDINATOR
+    assert smtp_server.recipients() == [COORDINATOR]
+    msg = parsed(smtp_server.messages[0])
+    assert msg["Subject"] == draft.editions[0].subject
+
+
+def test_approved_bulletin_reaches_exactly_the_active_members_in_the_coordinators_name(
+    project, smtp_server
+):
+    config, draft = project
+    dispatch.approve(config, PLP, draft.number, "coordinator")
+    report = dispatch.send(config, PLP, draft.number)
+    assert report.sent == 2
+    assert sorted(smtp_server.recipients()) == ["ann@example.org", "bart@example.net"]
+    for received in smtp_server.messages:
+        msg = parsed(received)
+        assert msg.defects == []
+        assert msg["From"].addresses[0].domain == config.sending_domain
+        assert "Coördinator BIN Bergveld-Centrum" in msg["From"].addresses[0].display_name
+        assert msg["Reply-To"].addresses[0].addr_spec == COORDINATOR
+        assert msg["To"].addresses[0].addr_spec == received.recipient
+        assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        assert re.search(r"<https?://\S+\?token=[\w.-]+>, <mailto:", msg["List-Unsubscribe"])
+        assert msg["List-Id"].endswith(f"<{PLP}.{config.sending_domain}>")
+        assert "112" in msg.get_body(("plain",)).get_content()
+
+
+def test_sending_again_sends_nothing(project, smtp_server):
+    config, draft = project
+    dispatch.approve(config, PLP, draft.number, "coordinator")
+    dispatch.send(config, PLP, draft.number)
+    with pytest.raises(DeliveryError, match="already sent"):
+        dispatch.send(config, PLP, draft.number)
+    assert len(smtp_server.messages) == 2
+
+
+def test_a_change_after_approval_cancels_it(project, smtp_server):
+    config, draft = project
+    dispatch.approve(config, PLP, draft.number, "coordinator")
+    BulletinStore(config).draft(load_content(config), PLP, note="Vergadering op maandag.")
+    with pytest.raises(DeliveryError, match="changed since coordinator approved it"):
+        dispatch.send(config, PLP, draft.number)
+    assert smtp_server.messages == []
+
+
+def test_a_hand_edited_draft_is_refused(project, smtp_server):
+    config, draft = project
+    dispatch.approve(config, PLP, draft.number, "coordinator")
+    template = draft.path("nl", "template")
+    template.write_bytes(template.read_bytes().replace(b"Donkere dagen", b"Donkere nachten"))
+    with pytest.raises(DeliveryError, match="changed since"):
+        dispatch.send(config, PLP, draft.number)
+    assert smtp_server.messages == []
+
+
+def test_urgent_content_stops_the_send(project, smtp_server):
+    config, draft = project
+    dispatch.approve(config, PLP, draft.number, "coordinator")
+    (config.content_dir / "messages" / "alarm.nl.md").write_text(
+        message(extra="Urgency: urgent\n"), encoding="utf-8"
+    )
+    with pytest.raises(ContentError, match="urgent content is refused"):
+        dispatch.send(config, PLP, draft.number)
+    assert smtp_server.messages == []
+
+
+def test_unsubscribe_link_in_the_mail_removes_the_member_from_the_next_send(project, smtp_server):
+    config, draft = project
+    dispatch.approve(config, PLP, draft.number, "coordinator")
+    dispatch.send(config, PLP, draft.number)
+    ann = next(m for m in smtp_server.messages if m.recipient == "ann@example.org")
+    token = re.search(r"token=([\w.-]+)>", parsed(ann)["List-Unsubscribe"])[1]
+    result = CliRunner().invoke(
+        cli,
+        ["--root", str(config.root), "members", "unsubscribe", "--token", token],
+        env={"PLP_VAR_DIR": str(config.var_dir), "PLP_SECRET": config.secret},
+    )
+    assert result.exit_code == 0, result.output
+    store = MemberStore(config)
+    assert [r.email for r in store.active_members(PLP)] == ["bart@example.net"]
+    store.close()
+
+
+def test_publish_demo_on_the_sample_content(tmp_path):
+    """README's first command: sample members, approved bulletins, outbox, site with archives."""
+    project = tmp_path / "plp"
+    shutil.copytree(ROOT / "content", project / "content")
+    shutil.copy(ROOT / "pelicanconf.py", project)
+    shutil.copytree(ROOT / "theme", project / "theme")
+    runner = CliRunner()
+    env = {"PLP_TODAY": "2026-11-29"}
+    result = runner.invoke(cli, ["--root", str(project), "publish", "--demo"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "approved on the coordinator's behalf" in result.output
+    outbox = list((project / "var" / "outbox").glob("*.eml"))
+    assert len(outbox) >= 12 * 5
+    archives = list((project / "output").glob("*/plp/*/bulletins/1/index.html"))
+    assert archives
+    # No member address anywhere in the public output.
+    addresses = {
+        e for f in outbox for e in re.findall(rb"[\w.+-]+@example\.(?:org|net)", f.read_bytes())
+    }
+    assert addresses
+    for page in (project / "output").rglob("*"):
+        if page.is_file():
+            data = page.read_bytes()
+            assert not any(a in data for a in addresses), page
+    # Publishing again sends nothing more.
+    again = runner.invoke(cli, ["--root", str(project), "publish", "--demo"], env=env)
+    assert again.exit_code == 0 and "No approved bulletin waiting" in again.output
+    assert len(list((project / "var" / "outbox").glob("*.eml"))) == len(outbox)
