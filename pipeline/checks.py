@@ -8,11 +8,12 @@ from collections import defaultdict
 from urllib.parse import urlsplit
 
 from .errors import Problem, Severity, relpath
-from .model import Content, Message, Page, TargetKind
+from .model import Content, Message, Page, Plp, TargetKind, Zone
 
 # Belgian plates: 1-ABC-234 (since 2010), and the older ABC-123 / 123-ABC.
 PLATE = re.compile(
-    r"(?<![\w-])(?:[1-9][-. ]?[A-Z]{3}[-. ]?\d{3}|[A-Z]{3}[-.]\d{3}|\d{3}[-.][A-Z]{3})(?![\w-])"
+    r"(?<![\w-])(?:[1-9][-. ]?(?i:[a-z]{3})[-. ]?\d{3}"  # 1-ABC-234, also typed in lower case
+    r"|[A-Z]{3}[-.]\d{3}|\d{3}[-.][A-Z]{3})(?![\w-])"
 )
 # Anything with 9 to 13 digits starting like a phone number (0…, +32…, 0032…).
 PHONE = re.compile(r"(?<![\w+])(?:\+|00)?\d[\d ./()-]{7,}\d(?!\w)")
@@ -22,20 +23,32 @@ IMAGE_MD = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)]*)\)")
 IMAGE_HTML = re.compile(r"<img\b(?P<attrs>[^>]*)>", re.IGNORECASE)
 ALT = re.compile(r"""\balt\s*=\s*(["'])\s*\S.*?\1""", re.IGNORECASE | re.DOTALL)
 SHORT_NUMBERS = {"101", "112"}
+URGENT_FIX = (
+    "plp carries non-urgent messages only: urgent alerts go by BE-Alert, SMS or voice "
+    "message, and facts are reported to the police on 101 (112 in an emergency)"
+)
+# "Marked urgent": a title or summary opening with the word, or the word in capitals anywhere.
+_URGENT = r"urgent|urgente|dringend|spoed|spoedbericht|alerte|alarm|emergency"
+URGENT_MARKER = re.compile(
+    rf"^\W*(?i:{_URGENT})\b|\b(?:URGENT|URGENTE|DRINGEND|SPOED|ALERTE|ALARM|EMERGENCY)\b"
+)
 PRIVACY_FIX = "remove it: messages never identify people (describe, don't name)"
 
 
+Contacts = tuple[set[str], set[str], set[str]]
+"""Phone numbers, e-mail addresses and web domains of roles (zones, coordinators)."""
+
+
 def check_content(content: Content, *, check_references: bool = True) -> list[Problem]:
-    """Every cross-file and body rule; registry and file syntax are checked while reading.
+    """Every cross-file rule; file syntax and message text are checked while reading.
 
     Without a sound registry, references are not checked: they would all look wrong.
     """
     problems: list[Problem] = []
-    allowed = _allowed_contacts(content)
+    allowed = allowed_contacts(content.zones, content.plps) if check_references else None
     for message in content.messages:
         if check_references:
             problems += _check_targets(content, message)
-        problems += _check_text(message, allowed)
     for plp in content.plps.values():
         if plp.join:
             problems += scan_personal_data(
@@ -46,12 +59,12 @@ def check_content(content: Content, *, check_references: bool = True) -> list[Pr
     return problems
 
 
-def _allowed_contacts(content: Content) -> tuple[set[str], set[str], set[str]]:
+def allowed_contacts(zones: dict[str, Zone], plps: dict[str, Plp]) -> Contacts:
     """Phone numbers, e-mail addresses and domains that belong to roles, not persons."""
-    phones = {_digits(z.phone) for z in content.zones.values() if z.phone}
-    emails = {p.coordinator.email.lower() for p in content.plps.values()}
-    emails |= {z.email.lower() for z in content.zones.values() if z.email}
-    domains = {urlsplit(z.website).hostname or "" for z in content.zones.values()}
+    phones = {_digits(z.phone) for z in zones.values() if z.phone}
+    emails = {p.coordinator.email.lower() for p in plps.values()}
+    emails |= {z.email.lower() for z in zones.values() if z.email}
+    domains = {urlsplit(z.website).hostname or "" for z in zones.values()}
     domains = {d.removeprefix("www.") for d in domains if d}
     return phones, emails, domains
 
@@ -66,10 +79,12 @@ def _digits(number: str) -> str:
 
 
 def scan_personal_data(
-    text: str, shown: str, first_line: int, allowed: tuple[set[str], set[str], set[str]]
+    text: str, shown: str, first_line: int, allowed: Contacts | None
 ) -> list[Problem]:
-    """Plates, phone numbers and e-mail addresses that are not a role's, located by line."""
-    phones, emails, domains = allowed
+    """Plates, phone numbers and e-mail addresses that are not a role's, located by line.
+
+    Without the registry's contacts (allowed is None) only plates can be judged.
+    """
     found: list[Problem] = []
 
     def at(index: int) -> int:
@@ -77,6 +92,9 @@ def scan_personal_data(
 
     for m in PLATE.finditer(text):
         found.append(Problem(shown, at(m.start()), f"licence plate '{m[0]}'", PRIVACY_FIX))
+    if allowed is None:
+        return found
+    phones, emails, domains = allowed
     for m in PHONE.finditer(text):
         digits = _digits(m[0])
         if 9 <= len(digits) <= 13 and digits not in phones and digits not in SHORT_NUMBERS:
@@ -104,30 +122,33 @@ def scan_personal_data(
     return found
 
 
-def _check_text(message: Message, allowed: tuple[set[str], set[str], set[str]]) -> list[Problem]:
-    shown = relpath(message.source.path)
+def check_text(
+    shown: str,
+    parts: list[tuple[int, str]],
+    body_line: int,
+    body: str,
+    allowed: Contacts | None,
+) -> list[Problem]:
+    """A message's text (title, summary, body as (first line, text)): personal data, alt text."""
     found: list[Problem] = []
-    parts = [(message.line("title"), message.title), (message.body_line, message.body)]
-    if message.summary:
-        parts.append((message.line("summary"), message.summary))
     for first_line, text in parts:
         found += scan_personal_data(text, shown, first_line, allowed)
-    for m in IMAGE_MD.finditer(message.body):
+    for m in IMAGE_MD.finditer(body):
         if not m["alt"].strip():
             found.append(
                 Problem(
                     shown,
-                    message.body_line + message.body.count("\n", 0, m.start()),
+                    body_line + body.count("\n", 0, m.start()),
                     f"image '{m['src']}' has no alt text",
                     "describe the image: ![what it shows](file.jpg)",
                 )
             )
-    for m in IMAGE_HTML.finditer(message.body):
+    for m in IMAGE_HTML.finditer(body):
         if not ALT.search(m["attrs"]):
             found.append(
                 Problem(
                     shown,
-                    message.body_line + message.body.count("\n", 0, m.start()),
+                    body_line + body.count("\n", 0, m.start()),
                     "image has no alt text",
                     'add alt="what it shows" to the <img>',
                 )
@@ -235,3 +256,19 @@ def _check_pages(pages: tuple[Page, ...]) -> list[Problem]:
         for lang in REQUIRED_PAGE_LANGS
         if (key, lang) not in have
     ]
+
+
+def check_note(text: str, shown: str, content: Content) -> list[Problem]:
+    """A coordinator's note goes to every member and online: the same rules as a message."""
+    found = scan_personal_data(text, shown, 1, allowed_contacts(content.zones, content.plps))
+    marker = URGENT_MARKER.search(text)
+    if marker:
+        found.append(
+            Problem(
+                shown,
+                1 + text.count("\n", 0, marker.start()),
+                f"content marked urgent ('{marker[0].strip()}')",
+                URGENT_FIX,
+            )
+        )
+    return sorted(found)

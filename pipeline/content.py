@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
-from .checks import check_content
+from .checks import allowed_contacts, check_content
 from .config import Config
 from .errors import ContentError, Problem, Severity, relpath
 from .messages import read_message, read_page
@@ -23,11 +24,14 @@ def read_content(content_dir: Path) -> tuple[Content, list[Problem]]:
     plps, found = read_plps(content_dir / "registry" / "plps.yaml", communes if zones_ok else None)
     problems += found
     registry_ok = zones_ok and not found
-    messages = _read_all(content_dir / "messages", read_message, problems)
+    contacts = allowed_contacts(zones, plps) if registry_ok else None
+    messages = _read_all(
+        content_dir / "messages", partial(read_message, contacts=contacts), problems
+    )
     pages = _read_all(content_dir / "pages", read_page, problems)
     content = Content(zones, communes, plps, tuple(messages), tuple(pages))
     problems += check_content(content, check_references=registry_ok)
-    return content, problems
+    return content, sorted(problems)  # by file, then line: the order a user fixes them in
 
 
 def load_content(config: Config, *, strict: bool = False) -> Content:

@@ -3,11 +3,13 @@ behalf — which real use never does: there the coordinator reviews a test copy 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
-from .bulletin.store import BulletinStore
+from .bulletin.store import BulletinStore, DraftStatus
 from .config import Config
 from .errors import PlpError
+from .mailing.approvals import Approvals
 from .mailing.dispatch import approve
 from .mailing.members import MemberStore
 from .mailing.sample import sample_members_csv
@@ -17,9 +19,22 @@ DEMO_APPROVER = "plp demo, on the coordinator's behalf"
 DEMO_CONSENT = "I agree to receive this PLP's prevention bulletins by e-mail."
 
 
+# RFC 2606 / RFC 6761 names: mail to them never reaches a person.
+RESERVED = re.compile(
+    r"@(?:[\w.-]+\.)?(?:example\.(?:org|net|com)|[\w-]+\.(?:test|example|invalid|localhost))$",
+    re.IGNORECASE,
+)
+
+
 def prepare_demo(config: Config, content: Content, say: Callable[[str], None]) -> int:
-    """Give each active PLP sample members and an approved next bulletin; return how many."""
-    members, store = MemberStore(config), BulletinStore(config)
+    """Give each active PLP sample members and an approved next bulletin; return how many.
+
+    The demo never touches a PLP with real members or a draft waiting for its coordinator, and
+    never sends through an SMTP relay.
+    """
+    if config.smtp_url:
+        raise PlpError("the demo delivers into the outbox only — unset PLP_SMTP_URL to run it")
+    members, store, approvals = MemberStore(config), BulletinStore(config), Approvals(config)
     demo_dir = config.var_dir / "demo"
     demo_dir.mkdir(parents=True, exist_ok=True)
     approved = 0
@@ -27,6 +42,15 @@ def prepare_demo(config: Config, content: Content, say: Callable[[str], None]) -
         for plp in sorted(content.plps.values(), key=lambda p: p.slug):
             if not plp.active:
                 continue
+            if any(not RESERVED.search(m.email) for m in members.list(plp.slug)):
+                say(f"DEMO: {plp.slug} has real members — left alone")
+                continue
+            latest = store.latest(plp.slug)
+            if latest and latest.status is DraftStatus.DRAFT:
+                approval = approvals.latest(plp.slug, latest.number)
+                if approval is None or approval.approved_by != DEMO_APPROVER:
+                    say(f"DEMO: {plp.slug} has a draft waiting for its coordinator — left alone")
+                    continue
             if members.count_active(plp.slug) == 0:
                 sheet = demo_dir / f"{plp.slug}.csv"
                 sheet.write_text(sample_members_csv(plp.slug, plp.languages), encoding="utf-8")
@@ -50,4 +74,5 @@ def prepare_demo(config: Config, content: Content, say: Callable[[str], None]) -
             )
     finally:
         members.close()
+        approvals.close()
     return approved

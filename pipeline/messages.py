@@ -6,6 +6,7 @@ import re
 from datetime import datetime
 from pathlib import Path
 
+from .checks import URGENT_FIX, URGENT_MARKER, Contacts, check_text
 from .config import LANGUAGES
 from .errors import Problem, relpath
 from .model import Category, Message, Page, Source, Target, TargetKind
@@ -25,11 +26,6 @@ MESSAGE_FIELDS = {
 }
 MESSAGE_REQUIRED = {"title", "date", "category", "targets", "author"}
 PAGE_FIELDS = {"title", "summary"}
-URGENT_WORDS = {"urgent", "urgente", "dringend", "spoed", "emergency", "high", "immediate"}
-URGENT_FIX = (
-    "plp carries non-urgent messages only: urgent alerts go by BE-Alert, SMS or voice "
-    "message, and facts are reported to the police on 101 (112 in an emergency)"
-)
 
 
 class _File:
@@ -94,8 +90,16 @@ class _File:
                 )
 
 
-def read_message(path: Path) -> tuple[Message | None, list[Problem]]:
-    """Parse one message file; None when it cannot be used."""
+def read_message(
+    path: Path, contacts: Contacts | None = None
+) -> tuple[Message | None, list[Problem]]:
+    """Parse one message file and check its text; None when it cannot be used at all.
+
+    A message with problems is still returned when it can be built, so the checks that need a
+    Message (targets, translations) report in the same run: every problem at once.
+    `contacts` are the registry's role contacts (None: a broken registry, phones and e-mails
+    are not judged).
+    """
     key, lang, f = _identify(path)
     f.parse(MESSAGE_FIELDS)
     if f.problems and not f.meta:
@@ -104,6 +108,18 @@ def read_message(path: Path) -> tuple[Message | None, list[Problem]]:
     urgency = f.meta.get("urgency", "non-urgent").lower()
     if urgency != "non-urgent":
         f.problem(f.lines["urgency"], f"urgent content is refused (Urgency: {urgency})", URGENT_FIX)
+    parts = [(f.lines.get(k, 1), f.meta[k]) for k in ("title", "summary") if f.meta.get(k)]
+    for line, text in [*parts, (f.body_line, f.body)]:
+        marker = URGENT_MARKER.search(text)
+        if marker:
+            f.problem(
+                line + text.count("\n", 0, marker.start()),
+                f"content marked urgent ('{marker[0].strip()}')",
+                URGENT_FIX,
+            )
+    f.problems += check_text(
+        f.shown, [*parts, (f.body_line, f.body)], f.body_line, f.body, contacts
+    )
     when = _datetime(f, "date")
     until = _datetime(f, "valid-until")
     if when and until and until.date() < when.date():
@@ -123,16 +139,16 @@ def read_message(path: Path) -> tuple[Message | None, list[Problem]]:
                 f"use one of: {', '.join(c.value for c in Category)}",
             )
     targets = _targets(f)
-    if f.problems or key is None or lang is None or when is None or category is None:
+    if key is None or lang is None or when is None or category is None:
         return None, f.problems
     message = Message(
         key=key,
         lang=lang,
-        title=f.meta["title"],
+        title=f.meta.get("title", ""),
         date=when,
         category=category,
         targets=targets,
-        author=f.meta["author"],
+        author=f.meta.get("author", ""),
         body=f.body,
         summary=f.meta.get("summary") or None,
         valid_until=until.date() if until else None,
@@ -140,7 +156,7 @@ def read_message(path: Path) -> tuple[Message | None, list[Problem]]:
         body_line=f.body_line,
         lines=dict(f.lines),
     )
-    return message, []
+    return message, f.problems
 
 
 def read_page(path: Path) -> tuple[Page | None, list[Problem]]:

@@ -17,8 +17,9 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
 
+from ..checks import check_note
 from ..config import Config
-from ..errors import PlpError
+from ..errors import ContentError, PlpError
 from ..model import Content
 from ..targeting import Targeting
 from .assembly import assemble, find_plp
@@ -136,9 +137,18 @@ class BulletinStore:
         note: str | None = None,
         on: date | None = None,
         targeting: Targeting | None = None,
+        note_name: str = "the coordinator's note",
     ) -> Draft:
-        """Assemble, render and store the PLP's next bulletin (replacing an unsent draft)."""
+        """Assemble, render and store the PLP's next bulletin (replacing an unsent draft).
+
+        The note goes to every member and onto the website: it passes the message checks
+        (no personal data, nothing urgent) or nothing is drafted.
+        """
         plp = find_plp(content, plp_slug)
+        if note:
+            problems = check_note(note, note_name, content)
+            if problems:
+                raise ContentError(problems)
         on = on or self.config.current_date()
         existing = list(self._all(plp.slug))
         sent = [d for d in existing if d.status is DraftStatus.SENT]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from .. import __version__
@@ -36,5 +38,14 @@ for command in (check, build, serve, bulletin, members, publish):
 
 
 def main() -> None:
-    """Console entry point."""
-    cli(prog_name="plp")
+    """Console entry point: a user's mistake, even in the command line itself, exits with 1."""
+    try:
+        cli.main(prog_name="plp", standalone_mode=False)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.ClickException as error:  # usage errors too (click's own exit code is 2)
+        error.show()
+        sys.exit(1)
+    except click.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(1)

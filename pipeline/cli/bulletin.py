@@ -12,6 +12,7 @@ from ..bulletin.store import BulletinStore
 from ..content import load_content
 from ..errors import PlpError, relpath
 from ..mailing import dispatch
+from ..mailing.members import MemberStore
 from ..mailing.report import delivery_progress
 from .common import config_from, guarded
 
@@ -33,7 +34,12 @@ def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> date 
 @bulletin.command()
 @click.argument("plp")
 @click.option("--lang", "langs", multiple=True, help="Only this language (repeatable).")
-@click.option("--note", "note_file", help="A Markdown file: the coordinator's note opening it.")
+@click.option(
+    "--note",
+    "note_file",
+    metavar="FILE",
+    help="A Markdown file: the coordinator's note opening it.",
+)
 @click.option("--date", "on", callback=_day, help="Bulletin date, YYYY-MM-DD (default: today).")
 @click.pass_context
 @guarded
@@ -56,7 +62,9 @@ def draft(
         except UnicodeDecodeError:
             raise PlpError(f"{note_file}: the note is not UTF-8 — save it as UTF-8") from None
     content = load_content(config)
-    made = BulletinStore(config).draft(content, plp, langs=langs or None, note=note, on=on)
+    made = BulletinStore(config).draft(
+        content, plp, langs=langs or None, note=note, on=on, note_name=note_file or "note"
+    )
     click.echo(f"Draft of bulletin {made.number} for PLP {made.plp} ({made.date}):")
     for edition in made.editions:
         sizes = ", ".join(
@@ -134,7 +142,14 @@ def approve(ctx: click.Context, plp: str, number: int, approved_by: str) -> None
 
     Drafting again, or any change to its files, cancels the approval.
     """
-    approval = dispatch.approve(config_from(ctx), plp, number, approved_by)
+    config = config_from(ctx)
+    earlier = dispatch.current_approval(config, plp, number)
+    approval = dispatch.approve(config, plp, number, approved_by)
+    if earlier is not None:
+        click.echo(
+            f"(Already approved by {earlier.approved_by} on "
+            f"{earlier.approved_at:%Y-%m-%d %H:%M} UTC; approved again.)"
+        )
     click.echo(
         f"Bulletin {number} of PLP {plp} approved by {approval.approved_by} "
         f"(content {approval.content_hash[:12]}). Send it with `plp bulletin send {plp} {number}` "
@@ -153,6 +168,15 @@ def send(ctx: click.Context, plp: str, number: int) -> None:
     Safe to run again after an interruption: nobody receives it twice, nobody is skipped.
     """
     config = config_from(ctx)
-    with delivery_progress(None, f"{plp} n° {number}") as progress:
-        report = dispatch.send(config, plp, number, progress=progress)
+    store = MemberStore(config)
+    try:
+        total = store.count_active(plp)
+    finally:
+        store.close()
+    try:
+        with delivery_progress(total, f"{plp} n° {number}") as progress:
+            report = dispatch.send(config, plp, number, progress=progress)
+    except dispatch.AlreadySent as done:
+        click.echo(str(done))  # re-running is safe and not an error
+        return
     click.echo(report.summary())

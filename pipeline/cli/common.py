@@ -16,9 +16,12 @@ from ..errors import ContentError, PlpError
 
 def fail(error: PlpError) -> None:
     """Print a user's error as one line per problem, never a traceback, and exit 1."""
-    lines = [str(p) for p in error.problems] if isinstance(error, ContentError) else [str(error)]
-    for line in lines:
-        click.secho(f"Error: {line}", fg="red", err=True)
+    if isinstance(error, ContentError):
+        for problem in error.problems:
+            click.secho(str(problem), fg="red", err=True)
+        click.echo(f"{len(error.problems)} problem(s) to fix; nothing was changed.", err=True)
+    else:
+        click.secho(f"Error: {error}", fg="red", err=True)
     sys.exit(1)
 
 

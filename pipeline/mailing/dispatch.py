@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from email.utils import formatdate
+from urllib.parse import urlsplit
 
 from ..bulletin.assembly import find_plp
 from ..bulletin.compose import MessageTemplate
@@ -20,6 +21,10 @@ from .mailer import Envelope, Mailer, SendFailure, make_mailer
 from .members import MemberStore, Recipient
 from .report import DeliveryReport, Progress
 from .tokens import UnsubscribeTokens
+
+
+class AlreadySent(DeliveryError):
+    """The bulletin went out before: sending it again does nothing (not a failure)."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,13 @@ def send_test(
     content = load_content(config)
     plp = find_plp(content, plp_slug)
     draft = _draft(config, plp_slug, number)
+    if draft.status is DraftStatus.SENT:
+        raise DeliveryError(
+            f"bulletin {draft.number} of PLP {plp_slug} was already sent on "
+            f"{draft.sent_at} — draft the next one with "
+            f"`plp bulletin draft {plp_slug}`"
+        )
+    _refuse_local_links(config)
     own = mailer is None
     mailer = mailer or make_mailer(config)
     stamp = str(int(time.time()))
@@ -111,10 +123,11 @@ def send(
     plp = find_plp(content, plp_slug)
     draft = _draft(config, plp_slug, number)
     if draft.status is DraftStatus.SENT:
-        raise DeliveryError(
+        raise AlreadySent(
             f"bulletin {number} of PLP {plp_slug} was already sent on "
             f"{draft.sent_at} — nothing to do"
         )
+    _refuse_local_links(config)
     approvals = Approvals(config)
     try:
         approvals.check_approved(plp_slug, number, draft.current_hash())
@@ -199,6 +212,16 @@ def _draft(config: Config, plp_slug: str, number: int | None) -> Draft:
             f"PLP {plp_slug} has no bulletin yet — run `plp bulletin draft {plp_slug}` first"
         )
     return draft
+
+
+def _refuse_local_links(config: Config) -> None:
+    """Real mail must not link to a preview address that only works on this computer."""
+    host = urlsplit(config.site_url).hostname or ""
+    if config.smtp_url and (host in ("localhost", "::1") or host.startswith("127.")):
+        raise DeliveryError(
+            f"the e-mails would link to {config.site_url}, which only works on this computer — "
+            "set PLP_SITE_URL (or SITEURL in pelicanconf.py) to the site's public address"
+        )
 
 
 def _sender(config: Config) -> str:

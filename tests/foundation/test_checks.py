@@ -233,3 +233,34 @@ def test_join_text_of_a_plp_is_checked_for_personal_data(content_tree):
     problem = only(errors)
     assert problem.path.endswith("registry/plps.yaml") and problem.line == 8
     assert problem.message == "phone number '0478 11 22 33'"
+
+
+def test_problems_in_the_header_do_not_hide_those_in_the_text(content_tree):
+    text = message(category="gossip", targets="plp:nowhere", body="Wagen 1-ABC-234 gezien.")
+    errors, _ = problems_for(content_tree, {"messages/x.nl.md": text})
+    assert [(p.line, p.message) for p in errors] == [
+        (3, "unknown category 'gossip'"),
+        (7, "licence plate '1-ABC-234'"),
+    ]
+    text = message(
+        extra="Valid-Until: 2026-01-01\n", targets="plp:nowhere", body="Mail x@gmail.com"
+    )
+    errors, _ = problems_for(content_tree, {"messages/x.nl.md": text})
+    assert [(p.line, p.message.split(" '")[0]) for p in errors] == [
+        (4, "unknown plp"),
+        (6, "Valid-Until 2026-01-01 is before the Date 2026-11-02"),
+        (8, "e-mail address"),
+    ]
+
+
+def test_a_broken_registry_does_not_blame_messages_for_role_addresses(content_tree):
+    body = "Mail bin.centrum@bergveld.test of bel +32 14 99 01 01."
+    errors, _ = problems_for(
+        content_tree,
+        {
+            "registry/plps.yaml": "- slug: x\n  names: [nl\n",
+            "messages/x.nl.md": message(body=body),
+        },
+    )
+    problem = only(errors)
+    assert problem.path.endswith("registry/plps.yaml") and "invalid YAML" in problem.message

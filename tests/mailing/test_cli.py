@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import stat
+import zipfile
 
 import pytest
 from click.testing import CliRunner
@@ -67,14 +68,43 @@ def test_import_list_export_unsubscribe(project):
     assert "2 member(s), 1 active" in run("list", "--plp", "florval-centre").output
 
 
+def test_import_stores_the_default_consent_in_each_members_language(project):
+    assert run("import", "leden.csv", "--plp", "florval-centre").exit_code == 0
+    els = json.loads(run("export", "els@example.net").output)["members"][0]["consent"][0]
+    assert els["text"] == (
+        "Ik ga ermee akkoord de preventienieuwsbrieven van dit BIN per e-mail te ontvangen."
+    )
+    jean = json.loads(run("export", "jean@example.org").output)["members"][0]["consent"][0]
+    assert jean["text"].startswith("J'accepte de recevoir par e-mail")
+    assert els["version"] != jean["version"]  # the version is that of the stored wording
+
+
+def test_consent_text_overrides_the_default_for_every_member(project):
+    result = run("import", "leden.csv", "--plp", "florval-centre", "--consent-text", "Oui / Ja")
+    assert result.exit_code == 0, result.output
+    for address in ("els@example.net", "jean@example.org"):
+        exported = json.loads(run("export", address).output)
+        assert exported["members"][0]["consent"][0]["text"] == "Oui / Ja"
+
+
+def test_importing_an_xlsx_says_to_save_it_as_csv(project):
+    with zipfile.ZipFile(project / "leden.xlsx", "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    result = run("import", "leden.xlsx", "--plp", "florval-centre")
+    assert result.exit_code == 1
+    assert "this is a spreadsheet file (Excel/LibreOffice), not CSV" in result.output
+    assert "File → Save as → CSV (semicolon or comma), then import that file" in result.output
+    assert "PK" not in result.output
+
+
 def test_a_bad_sheet_exits_1_listing_every_row_and_imports_nothing(project):
     (project / "bad.csv").write_text("email;taal\nok@example.org;nl\nnope;nl\nx@example.org;de\n")
     result = run("import", "bad.csv", "--plp", "florval-centre")
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
-    assert lines[0].startswith("Error: bad.csv: nothing was imported: 2 problem(s)")
-    assert lines[1].startswith("Error: bad.csv:3: e-mail address 'nope' is not valid")
-    assert lines[2].startswith("Error: bad.csv:4: language 'de' is not one of this PLP's")
+    assert lines[0].startswith("bad.csv: nothing was imported: 2 problem(s)")
+    assert lines[1].startswith("bad.csv:3: e-mail address 'nope' is not valid")
+    assert lines[2].startswith("bad.csv:4: language 'de' is not one of this PLP's")
     assert "No members in florval-centre yet" in run("list", "--plp", "florval-centre").output
 
 

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from pipeline.bulletin.store import BulletinStore
 from pipeline.cli import cli
 from pipeline.content import load_content
-from pipeline.errors import ContentError, DeliveryError
+from pipeline.errors import ContentError, DeliveryError, PlpError
 from pipeline.mailing import dispatch
 from pipeline.mailing.members import MemberStore
 from tests.conftest import ROOT, message
@@ -31,7 +31,10 @@ def project(content_tree, make_config, smtp_server, tmp_path):
     """The small content tree, members in two PLPs, SMTP to the test server, a draft ready."""
     root = content_tree({})
     config = make_config(
-        content_dir=root / "content", smtp_url=smtp_server.url, today=date(2026, 11, 29)
+        content_dir=root / "content",
+        smtp_url=smtp_server.url,
+        today=date(2026, 11, 29),
+        site_url="https://plp.example.org",
     )
     config = dataclasses.replace(config, root=root, theme_dir=ROOT / "theme")
     store = MemberStore(config)
@@ -169,3 +172,65 @@ def test_publish_demo_on_the_sample_content(tmp_path):
     again = runner.invoke(cli, ["--root", str(project), "publish", "--demo"], env=env)
     assert again.exit_code == 0 and "No approved bulletin waiting" in again.output
     assert len(list((project / "var" / "outbox").glob("*.eml"))) == len(outbox)
+
+
+def test_real_mail_never_links_to_localhost(project, smtp_server):
+    config, _ = project
+    local = dataclasses.replace(config, site_url="http://localhost:8000", unsubscribe_url="")
+    with pytest.raises(DeliveryError, match="only works on this computer — set PLP_SITE_URL"):
+        dispatch.send_test(local, PLP)
+    dispatch.approve(local, PLP, 1, "coordinator")
+    with pytest.raises(DeliveryError, match="only works on this computer"):
+        dispatch.send(local, PLP, 1)
+    assert smtp_server.messages == []
+
+
+def test_a_note_with_personal_data_is_refused_before_drafting(project):
+    config, draft = project
+    note = "Merci à Claire (GSM 0478 11 22 33, claire.m@gmail.com) qui a vu la 1-DEF-456 !"
+    with pytest.raises(ContentError) as caught:
+        BulletinStore(config).draft(load_content(config), PLP, note=note, note_name="mot.md")
+    found = sorted(p.message.split(" '")[0] for p in caught.value.problems)
+    assert found == ["e-mail address", "licence plate", "phone number"]
+    assert all(p.path == "mot.md" for p in caught.value.problems)
+    assert BulletinStore(config).get(PLP, draft.number).note is None  # the draft is untouched
+
+
+def test_cli_send_twice_is_safe_and_a_sent_bulletin_gets_no_test_copy(project, smtp_server):
+    config, draft = project
+    dispatch.approve(config, PLP, draft.number, "coordinator")
+    env = {
+        "PLP_VAR_DIR": str(config.var_dir),
+        "PLP_SECRET": config.secret,
+        "PLP_SMTP_URL": smtp_server.url,
+        "PLP_SITE_URL": config.site_url,
+        "PLP_TODAY": "2026-11-29",
+    }
+    args = ["--root", str(config.root), "bulletin"]
+    first = CliRunner().invoke(cli, [*args, "send", PLP, str(draft.number)], env=env)
+    assert first.exit_code == 0 and "2 sent" in first.output
+    again = CliRunner().invoke(cli, [*args, "send", PLP, str(draft.number)], env=env)
+    assert again.exit_code == 0, again.output
+    assert "already sent" in again.output
+    test = CliRunner().invoke(cli, [*args, "test", PLP, str(draft.number)], env=env)
+    assert test.exit_code == 1 and "draft the next one" in test.output
+    assert len(smtp_server.messages) == 2
+
+
+def test_the_demo_leaves_real_members_and_waiting_drafts_alone(project, tmp_path):
+    from pipeline.demo import prepare_demo
+
+    config, draft = project  # bergveld-centrum: a coordinator's draft, not approved
+    said: list[str] = []
+    outbox = dataclasses.replace(config, smtp_url=None)
+    sheet = tmp_path / "real.csv"
+    sheet.write_text("email;language\nreal.person@gmail.com;nl\n", encoding="utf-8")
+    store = MemberStore(outbox)
+    store.import_csv(sheet, "heidebeek-zuid", ("nl",), "coordinator", "consent v1")
+    store.close()
+    prepare_demo(outbox, load_content(outbox), said.append)
+    assert "DEMO: bergveld-centrum has a draft waiting for its coordinator — left alone" in said
+    assert "DEMO: heidebeek-zuid has real members — left alone" in said
+    assert BulletinStore(outbox).get(PLP, draft.number).content_hash == draft.content_hash
+    with pytest.raises(PlpError, match="unset PLP_SMTP_URL"):
+        prepare_demo(config, load_content(config), said.append)
