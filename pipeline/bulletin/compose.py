@@ -75,6 +75,20 @@ def safe_header_text(value: str, what: str, limit: int = 200) -> str:
     return value.strip()
 
 
+def sender_name(coordinator: str, plp_name: str) -> str:
+    """The From display name: `<coordinator> — <PLP>`, or the coordinator's name alone when it
+    already names the PLP ("Koordination PLP Eichenfeld-Land", not "… — PLP Eichenfeld-Land")."""
+    if not coordinator:
+        return plp_name
+    if _folded(plp_name) in _folded(coordinator):
+        return coordinator
+    return f"{coordinator} — {plp_name}"
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
 def _address(value: str, what: str) -> str:
     if not _ADDRESS.fullmatch(value):
         raise PlpError(
@@ -126,7 +140,9 @@ def compose(config: Config, bulletin: Bulletin, rendered: RenderedEdition) -> Me
     domain = config.sending_domain
     msg = EmailMessage(policy=POLICY)
     try:
-        msg["From"] = Address(f"{coordinator} — {plp_name}", addr_spec=f"plp-{plp.slug}@{domain}")
+        msg["From"] = Address(
+            sender_name(coordinator, plp_name), addr_spec=f"plp-{plp.slug}@{domain}"
+        )
         msg["Reply-To"] = Address(
             coordinator, addr_spec=_address(plp.coordinator.email, "the coordinator's address")
         )

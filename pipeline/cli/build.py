@@ -29,8 +29,14 @@ def build(ctx: click.Context, plps: tuple[str, ...]) -> None:
     click.echo("Checking content/ and building the site…", err=True)  # a national build: ~10 s
     report = build_site(config, plps)
     click.echo(
-        f"Built {report.pages} pages and {report.feeds} feeds for {report.plps} PLPs, "
-        f"{report.messages} messages ({', '.join(report.languages)}) in "
+        f"Built {_count(report.pages, 'page')} and {_count(report.feeds, 'feed')} for "
+        f"{_count(report.plps, 'PLP')}, {_count(report.messages, 'message')} "
+        f"({', '.join(report.languages)}) in "
         f"{relpath(config.output_dir)}: {report.written} written, {report.unchanged} unchanged, "
         f"{report.removed} removed, {report.seconds:.1f} s."
     )
+
+
+def _count(number: int, noun: str) -> str:
+    """`1 PLP`, `2 PLPs`: English CLI output, regular plurals only."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

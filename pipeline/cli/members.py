@@ -12,14 +12,13 @@ import click
 
 from ..config import Config
 from ..errors import ContentError, PlpError, Problem, relpath
+from ..mailing.importer import DEFAULT_CONSENT
 from ..mailing.mailer import OutboxMailer
 from ..mailing.members import MemberStore
 from ..mailing.privacy import FORMATS
 from ..mailing.tokens import UnsubscribeTokens
 from ..registry import read_plps
 from .common import config_from, guarded
-
-DEFAULT_CONSENT = "I agree to receive this PLP's prevention bulletins by e-mail."
 
 
 @contextmanager
@@ -63,9 +62,9 @@ def members() -> None:
 )
 @click.option(
     "--consent-text",
-    default=DEFAULT_CONSENT,
-    show_default=True,
-    help="The wording the members agreed to (its version is kept with each member).",
+    metavar="TEXT",
+    help="The wording the members agreed to (kept with each member, with its version). "
+    f"Default: {DEFAULT_CONSENT!r}, stored in each member's language (fr, nl, de, en).",
 )
 @click.option(
     "--consent-method",
@@ -79,7 +78,7 @@ def import_(
     file: Path,
     plp: str,
     recorded_by: str,
-    consent_text: str,
+    consent_text: str | None,
     consent_method: str | None,
 ) -> None:
     """Import the members spreadsheet FILE (CSV) into a PLP, all or nothing.

@@ -8,9 +8,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Problem, relpath
+from ..i18n import N_, gettext_for
 from . import db
 from .spreadsheet import Sheet
 from .tokens import email_key
+
+DEFAULT_CONSENT = N_("I agree to receive this PLP's prevention bulletins by e-mail.")
+"""What members agreed to unless the coordinator gives the wording; stored translated."""
+
+
+def default_consent(lang: str) -> str:
+    """The default consent wording in a member's language (fr, nl, de, en)."""
+    return gettext_for(lang, "bulletin")(DEFAULT_CONSENT)
 
 
 @dataclass(frozen=True)
@@ -38,11 +47,14 @@ def insert_sheet(
     plp: str,
     path: Path,
     recorded_by: str,
-    consent_text: str,
+    consent_text: str | None,
     consent_method: str | None,
 ) -> ImportReport:
-    """Insert the sheet's new members (inside the caller's transaction); known ones are left."""
-    version = hashlib.sha256(consent_text.encode()).hexdigest()[:12]
+    """Insert the sheet's new members (inside the caller's transaction); known ones are left.
+
+    The consent record keeps the wording each member agreed to: `consent_text` when given,
+    else the default wording in the member's language.
+    """
     method = consent_method or f"member list kept by the coordinator ({path.name})"
     duplicates = list(sheet.duplicates)
     imported, stamp = 0, db.now()
@@ -62,6 +74,7 @@ def insert_sheet(
             (plp, row.email, email_key(row.email), row.name, row.language, stamp, stamp),
         ).lastrowid
         given_on = row.consent_date and row.consent_date.isoformat()
+        text = consent_text if consent_text is not None else default_consent(row.language)
         conn.execute(
             "INSERT INTO consents VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
@@ -69,8 +82,8 @@ def insert_sheet(
                 given_on,
                 row.consent_method or method,
                 recorded_by,
-                consent_text,
-                version,
+                text,
+                hashlib.sha256(text.encode()).hexdigest()[:12],
                 stamp,
             ),
         )

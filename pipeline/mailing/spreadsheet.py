@@ -69,7 +69,9 @@ class Sheet:
 def read_sheet(path: Path, languages: tuple[str, ...], today: date) -> Sheet:
     """Parse and check every row; raise ContentError listing every bad row (line and reason)."""
     where = relpath(path)
-    text = _decode(path.read_bytes(), where)
+    raw = path.read_bytes()
+    _refuse_workbook(raw, where)
+    text = _decode(raw, where)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     header = next(reader, None)
     if not header or not any(cell.strip() for cell in header):
@@ -196,6 +198,26 @@ def _consent(value: str, today: date, errors: list[tuple[str, str]]) -> date | N
         return given
     errors.append((f"consent date {value!r} is not a date", "write it as DD/MM/YYYY or YYYY-MM-DD"))
     return None
+
+
+# A workbook, not text: .xlsx and .ods are zip archives, .xls (and old .doc) OLE containers.
+_WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+
+
+def _refuse_workbook(raw: bytes, where: str) -> None:
+    """Say so plainly when given the spreadsheet file itself, instead of bytes as columns."""
+    if raw.startswith(_WORKBOOK_MAGIC):
+        raise ContentError(
+            [
+                Problem(
+                    where,
+                    0,
+                    "this is a spreadsheet file (Excel/LibreOffice), not CSV",
+                    "in your spreadsheet use File → Save as → CSV (semicolon or comma), "
+                    "then import that file",
+                )
+            ]
+        )
 
 
 def _decode(raw: bytes, where: str) -> str:

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..i18n import category_name, format_day, gettext_for, kind_name, reporting_rule
-from ..markup import sanitise
 from ..model import CATEGORY_ORDER, Category, Message, Plp
 from . import urls
 from .bulletins import WebBulletin
@@ -76,6 +75,10 @@ def root_page(scope: Scope, site_name: str) -> PageSpec:
                 "intro": _("Prevention messages from the police, in your language."),
                 "find_label": _("Find your PLP by commune or postcode"),
                 "search": _("Search"),
+                "footer": _(
+                    "Non-urgent prevention information from the police for Local Prevention "
+                    "Partnerships (PLP/BIN)."
+                ),
             }
         )
     return PageSpec(
@@ -260,7 +263,8 @@ def bulletin_page(scope: Scope, b: WebBulletin) -> PageSpec:
         {
             "bulletin": b,
             "date": format_day(b.date, b.lang),
-            "html": sanitise(b.html_fragment),
+            "iso_date": b.date.isoformat()[:10],
+            "html": b.html_fragment,  # sanitised, links made relative (bulletins.web_fragment)
             "plp_name": plp.name(b.lang),
             "hub": urls.hub(b.lang, b.plp),
         },

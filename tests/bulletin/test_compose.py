@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.bulletin.assembly import assemble
-from pipeline.bulletin.compose import MessageTemplate, compose
+from pipeline.bulletin.compose import MessageTemplate, compose, sender_name
 from pipeline.bulletin.render import Renderer
 from pipeline.errors import PlpError
 from pipeline.model import Coordinator
@@ -67,9 +67,9 @@ def test_every_field_is_filled_and_no_placeholder_is_left(template):
     assert message["Auto-Submitted"] == "auto-generated"
     assert message["Precedence"] == "bulk"
     assert message["Reply-To"] == "Coordination PLP Rivebois-Centre <plp.centre@rivebois.test>"
+    # The coordinator's name already holds the PLP's: it is not repeated after a dash.
     assert message["From"] == (
-        "Coordination PLP Rivebois-Centre — PLP Rivebois-Centre "
-        "<plp-rivebois-centre@bulletins.example.org>"
+        "Coordination PLP Rivebois-Centre <plp-rivebois-centre@bulletins.example.org>"
     )
     assert message["Subject"] == "PLP Rivebois-Centre — bulletin n° 3"
     assert message.get_content_type() == "multipart/alternative"
@@ -191,6 +191,36 @@ def test_non_ascii_coordinator_and_plp_names_are_encoded(project):
     raw_head = fill(template).split(b"\r\n\r\n")[0]
     assert raw_head.isascii()
     assert "Guten Tag Anne," in parts(message)["text/plain"]
+
+
+@pytest.mark.parametrize(
+    ("coordinator", "plp", "expected"),
+    [
+        ("Marie Dupont", "PLP Florval-Centre", "Marie Dupont — PLP Florval-Centre"),
+        ("Koordination PLP Eichenfeld-Land", "PLP Eichenfeld-Land",
+         "Koordination PLP Eichenfeld-Land"),
+        ("coordination plp  florval-centre", "PLP Florval-Centre",
+         "coordination plp  florval-centre"),
+        ("Coördinatie BIN-Z Koopmansbrug / Coordination PLP Commerçants Pont-Marchand",
+         "PLP Commerçants Pont-Marchand",
+         "Coördinatie BIN-Z Koopmansbrug / Coordination PLP Commerçants Pont-Marchand"),
+        ("Coordination PLP Florval", "PLP Florval-Centre",
+         "Coordination PLP Florval — PLP Florval-Centre"),
+    ],
+)  # fmt: skip
+def test_from_name_does_not_repeat_the_plp_name(coordinator, plp, expected):
+    assert sender_name(coordinator, plp) == expected
+
+
+def test_from_name_of_a_coordinator_named_after_the_plp(project):
+    template = make_template(
+        project,
+        "tannendorf",
+        "de",
+        coordinator=Coordinator("Koordination PLP Tannendorf", "a@t.test"),
+    )
+    from_ = strict(fill(template))["From"].addresses[0]
+    assert from_.display_name == "Koordination PLP Tannendorf"
 
 
 @settings(

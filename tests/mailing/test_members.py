@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import stat
 import tempfile
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -50,6 +51,40 @@ def test_french_excel_sheet_with_bom_semicolons_and_split_names(store, tmp_path)
         MemberStatus.ACTIVE,
     )
     assert "0470" not in json.dumps(json.loads(store.export(plp=PLP)))  # not kept
+
+
+def _zip(tmp_path: Path, name: str, member: str) -> Path:
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(member, "<sheet/>")
+    return path
+
+
+def _ole(tmp_path: Path, name: str) -> Path:
+    path = tmp_path / name  # an OLE2 compound file's header, as old Excel writes .xls
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    return path
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda tmp: _zip(tmp, "leden.xlsx", "xl/workbook.xml"),
+        lambda tmp: _zip(tmp, "leden.ods", "content.xml"),
+        lambda tmp: _ole(tmp, "leden.xls"),
+        lambda tmp: _zip(tmp, "leden.csv", "xl/workbook.xml"),  # renamed, still a workbook
+    ],
+    ids=["xlsx", "ods", "xls", "xlsx named .csv"],
+)
+def test_a_workbook_is_refused_with_how_to_save_it_as_csv(store, tmp_path, make):
+    path = make(tmp_path)
+    with pytest.raises(ContentError) as caught:
+        load(store, path)
+    [problem] = caught.value.problems
+    assert problem.message == "this is a spreadsheet file (Excel/LibreOffice), not CSV"
+    assert "File → Save as → CSV" in problem.fix
+    assert "PK" not in str(problem) and "\\x" not in str(problem)  # no raw bytes as columns
+    assert store.list(PLP) == []
 
 
 def test_dutch_windows_1252_sheet_with_commas_and_consent_dates(store, tmp_path):
@@ -228,3 +263,12 @@ def test_hostile_sheets_are_imported_or_refused_never_crash(store, text, delimit
             assert report.imported >= 0
     for member in store.list(PLP):
         assert "\n" not in member.name and "\r" not in member.name
+
+
+def test_the_default_consent_wording_exists_in_every_language():
+    from pipeline.mailing.importer import DEFAULT_CONSENT, default_consent
+
+    assert default_consent("en") == DEFAULT_CONSENT
+    wordings = {lang: default_consent(lang) for lang in ("fr", "nl", "de")}
+    assert DEFAULT_CONSENT not in wordings.values() and len(set(wordings.values())) == 3
+    assert "BIN" in wordings["nl"] and "PLP" in wordings["fr"] and "PLP" in wordings["de"]

@@ -64,6 +64,51 @@ def build_tree(root: Path, files: dict[str, str]) -> Path:
     return config.output_dir
 
 
+BULLETIN_NOISE = "<h2>Conseils</h2><p>Fermez à clé.</p><script>alert('b')</script>"
+# A bulletin's web version as theme/email/bulletin.web.html.j2 writes it: absolute links,
+# the coordinator's note, one article per message.
+CURRENT = f"""
+<section class="bulletin-note">
+<h2>Un mot de votre coordinateur</h2>
+<p>Assemblée le 5 décembre.</p>
+</section>
+<article class="bulletin-message">
+<h2><a href="{SITE_URL}/fr/messages/dark-days-2026/">Jours sombres</a></h2>
+<p class="meta">Conseils de prévention · 26 octobre 2026</p>
+<p>Éclairez, <a href="{SITE_URL}/fr/messages/holiday/#tips">fermez</a>.</p>
+</article>
+<article class="bulletin-message">
+<h2><a href="{SITE_URL}/fr/messages/fake-police/">Faux policiers</a></h2>
+<p class="meta">Modes opératoires · 14 septembre 2026</p>
+<p>Voir <a href="https://safeonweb.be/fr">Safeonweb</a>.</p>
+</article>
+"""
+
+
+@pytest.fixture(scope="session")
+def site_with_bulletins(tmp_path_factory):
+    """The small tree with sent bulletins (the bulletin package's answer stubbed)."""
+    import pipeline.bulletin.web as web
+    from tests.conftest import MESSAGES, PAGES, PLPS, ZONES
+
+    november, noise = date(2026, 11, 20), BULLETIN_NOISE
+    sent = [
+        web.WebBulletin(
+            "florval-centre", 3, "fr", november, "Bulletin de novembre", CURRENT + noise
+        ),
+        web.WebBulletin("florval-centre", 3, "nl", november, "Nieuwsbrief november", noise),
+        web.WebBulletin("florval-zoning", 1, "fr", date(2026, 1, 5), "Inactif", noise),
+        web.WebBulletin("unknown-plp", 1, "fr", date(2026, 1, 5), "Inconnu", noise),
+    ]
+    patch = pytest.MonkeyPatch()
+    patch.setattr(web, "sent_bulletins", lambda config: iter(sent))
+    try:
+        tree = {"registry/zones.yaml": ZONES, "registry/plps.yaml": PLPS, **MESSAGES, **PAGES}
+        yield build_tree(tmp_path_factory.mktemp("bulletins"), tree)
+    finally:
+        patch.undo()
+
+
 @pytest.fixture(scope="session")
 def small_site(tmp_path_factory):
     """The shared small content tree of tests/conftest.py, built once: stable golden input."""

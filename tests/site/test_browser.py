@@ -150,3 +150,44 @@ def test_nu_html_checker_reports_no_error(sample_site):
     messages = json.loads(done.stderr or '{"messages": []}')["messages"]
     report = [f"{m.get('url', '')[-60:]}:{m.get('lastLine')}: {m['message']}" for m in messages]
     assert not report, "\n".join(report)
+
+
+BULLETIN = urls.bulletin("fr", "florval-centre", 3)
+"""The web version of a sent bulletin (not in the sample site, which has sent none)."""
+
+
+@pytest.fixture(scope="module")
+def served_bulletins(site_with_bulletins):
+    server = start_server(site_with_bulletins, "127.0.0.1", 0)
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.mark.browser
+def test_axe_finds_no_violation_on_a_bulletin_page(browser, served_bulletins):
+    browser.get(f"{served_bulletins}/{BULLETIN}")
+    violations = _axe(browser)
+    assert not violations, [f"{v['id']}: {v['help']}" for v in violations]
+    browser.set_window_size(320, 800)
+    try:
+        browser.get(f"{served_bulletins}/{BULLETIN}")
+        width = browser.execute_script("return document.documentElement.clientWidth")
+        scroll = browser.execute_script("return document.documentElement.scrollWidth")
+        assert scroll <= width <= 320
+    finally:
+        browser.set_window_size(1280, 900)
+
+
+def test_nu_html_checker_reports_no_error_on_a_bulletin_page(site_with_bulletins):
+    java, jar = shutil.which("java"), _vnu_jar()
+    if java is None or jar is None:
+        pytest.skip("java or vnu.jar is missing (see test_nu_html_checker_reports_no_error)")
+    done = subprocess.run(
+        [java, "-jar", str(jar), "--errors-only", "--format", "json",
+         str(site_with_bulletins / BULLETIN)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )  # fmt: skip
+    messages = json.loads(done.stderr or '{"messages": []}')["messages"]
+    assert not messages, [f"{m.get('lastLine')}: {m['message']}" for m in messages]

@@ -55,6 +55,7 @@ def test_a_broken_message_fails_the_build_with_file_and_line(project):
 def test_build_plp_builds_only_that_plps_site(project):
     result = run(project, "--plp", "heidebeek-zuid")
     assert result.exit_code == 0, result.output
+    assert " for 1 PLP, " in result.output  # singular: not "1 PLPs"
     out = project / "output"
     hubs = {p.parent.name for p in out.glob("*/plp/*/index.html")}
     assert hubs == {"heidebeek-zuid"}
@@ -66,6 +67,7 @@ def test_build_plp_builds_only_that_plps_site(project):
 def test_build_plp_is_repeatable_and_rejects_unknown_slugs(project):
     result = run(project, "--plp", "heidebeek-zuid", "--plp", "florval-centre")
     assert result.exit_code == 0, result.output
+    assert " for 2 PLPs, " in result.output
     hubs = {p.parent.name for p in (project / "output").glob("*/plp/*/index.html")}
     assert hubs == {"heidebeek-zuid", "florval-centre"}
     wrong = run(project, "--plp", "heidebeek-zud")
