@@ -16,7 +16,6 @@ from .mailing.sample import sample_members_csv
 from .model import Content
 
 DEMO_APPROVER = "plp demo, on the coordinator's behalf"
-DEMO_CONSENT = "I agree to receive this PLP's prevention bulletins by e-mail."
 
 
 # RFC 2606 / RFC 6761 names: mail to them never reaches a person.
@@ -59,7 +58,7 @@ def prepare_demo(config: Config, content: Content, say: Callable[[str], None]) -
                     plp.slug,
                     plp.languages,
                     "plp demo",
-                    DEMO_CONSENT,
+                    None,
                     consent_method="demo data on reserved example domains",
                 )
             try:

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from ..config import Config
-from ..errors import ContentError, PlpError, Problem, relpath
+from ..errors import ContentError, PlpError
 from ..mailing.importer import DEFAULT_CONSENT
 from ..mailing.mailer import OutboxMailer
 from ..mailing.members import MemberStore
@@ -94,13 +94,8 @@ def import_(
                 file, plp, languages, recorded_by, consent_text, consent_method=consent_method
             )
         except ContentError as exc:
-            summary = Problem(
-                relpath(file),
-                0,
-                f"nothing was imported: {len(exc.problems)} problem(s)",
-                "fix them (listed below) and import the file again",
-            )
-            raise ContentError([summary, *exc.problems]) from None
+            # Every rejected row, then (from `guarded`) "N problem(s) to fix; nothing was changed".
+            raise ContentError(exc.problems) from None
     click.echo(report.summary())
 
 

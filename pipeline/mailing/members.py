@@ -115,7 +115,7 @@ class MemberStore:
         plp: str,
         languages_allowed: tuple[str, ...] | list[str],
         recorded_by: str,
-        consent_text: str,
+        consent_text: str | None,
         *,
         consent_method: str | None = None,
         today: date | None = None,

@@ -102,9 +102,9 @@ def test_a_bad_sheet_exits_1_listing_every_row_and_imports_nothing(project):
     result = run("import", "bad.csv", "--plp", "florval-centre")
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
-    assert lines[0].startswith("bad.csv: nothing was imported: 2 problem(s)")
-    assert lines[1].startswith("bad.csv:3: e-mail address 'nope' is not valid")
-    assert lines[2].startswith("bad.csv:4: language 'de' is not one of this PLP's")
+    assert lines[0].startswith("bad.csv:3: e-mail address 'nope' is not valid")
+    assert lines[1].startswith("bad.csv:4: language 'de' is not one of this PLP's")
+    assert lines[2] == "2 problem(s) to fix; nothing was changed."
     assert "No members in florval-centre yet" in run("list", "--plp", "florval-centre").output
 
 
