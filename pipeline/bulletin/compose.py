@@ -164,15 +164,16 @@ def compose(config: Config, bulletin: Bulletin, rendered: RenderedEdition) -> Me
         encoded = _qp_text(source).rstrip("\n").replace("\n", "\r\n").encode("ascii") + b"\r\n"
         raw = raw.replace(f"\r\n\r\n{stand_in}\r\n".encode(), b"\r\n\r\n" + encoded, 1)
     head, body = raw.split(b"\r\n\r\n", 1)
-    head = head.replace(b"\r\nSubject: ", f"\r\nTo: {TO}\r\nSubject: ".encode(), 1)
-    head = head.replace(
-        b"\r\nList-Id: ", f"\r\nDate: {DATE}\r\nMessage-ID: {MESSAGE_ID}\r\nList-Id: ".encode(), 1
-    )
-    head = head.replace(
-        b"\r\nList-Unsubscribe-Post: ",
-        f"\r\nList-Unsubscribe: {LIST_UNSUBSCRIBE}\r\nList-Unsubscribe-Post: ".encode(),
-        1,
-    )
+    # The per-member headers go in just before MIME-Version, which the policy writes once and
+    # never folds; anchoring on other headers breaks when a long value is folded after the colon.
+    anchor = b"\r\nMIME-Version: 1.0\r\n"
+    if head.count(anchor) != 1:
+        raise RuntimeError("the e-mail header has no single MIME-Version line")
+    per_member = (
+        f"\r\nTo: {TO}\r\nDate: {DATE}\r\nMessage-ID: {MESSAGE_ID}"
+        f"\r\nList-Unsubscribe: {LIST_UNSUBSCRIBE}"
+    ).encode()
+    head = head.replace(anchor, per_member + anchor)
     return MessageTemplate(
         head + b"\r\n\r\n" + body,
         greeting_named=rendered.greeting_named,

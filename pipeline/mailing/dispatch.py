@@ -16,6 +16,7 @@ from ..errors import DeliveryError
 from ..model import Content, Plp
 from .approvals import Approval, Approvals
 from .delivery import BOUNCE_LOCAL_PART, deliver
+from .dkim import DkimSigner
 from .ledger import Ledger
 from .mailer import Envelope, Mailer, SendFailure, make_mailer
 from .members import MemberStore, Recipient
@@ -54,6 +55,7 @@ def send_test(
             f"`plp bulletin draft {plp_slug}`"
         )
     _refuse_local_links(config)
+    signer = DkimSigner.from_config(config)  # a bad key stops here, before anything is sent
     own = mailer is None
     mailer = mailer or make_mailer(config)
     stamp = str(int(time.time()))
@@ -67,6 +69,8 @@ def send_test(
                 f"mailto:{BOUNCE_LOCAL_PART}@{config.sending_domain}?subject=test-copy",
                 template.message_id(f"test-{lang}-{stamp}"),
             )
+            if signer:
+                data = signer.sign(data)
             envelope = Envelope(
                 _sender(config),
                 plp.coordinator.email,
@@ -182,6 +186,7 @@ def _composer(config: Config, plp: Plp, draft: Draft):
         templates[lang] for lang in (*plp.languages, *draft.languages) if lang in templates
     )
     tokens = UnsubscribeTokens.from_config(config)
+    signer = DkimSigner.from_config(config)
     date = formatdate(localtime=False, usegmt=True).replace("GMT", "+0000")
 
     def compose(r: Recipient) -> bytes:
@@ -190,7 +195,7 @@ def _composer(config: Config, plp: Plp, draft: Draft):
         address = r.ascii_email
         if address is None:
             raise DeliveryError("the address needs SMTPUTF8, which this sender does not use")
-        return template.for_member(
+        data = template.for_member(
             address,
             r.name or None,
             f"{config.unsubscribe_url}?token={token}",
@@ -198,6 +203,7 @@ def _composer(config: Config, plp: Plp, draft: Draft):
             template.message_id(r.pseudonym[:24]),
             date,
         )
+        return signer.sign(data) if signer else data
 
     return compose
 

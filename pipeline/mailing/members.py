@@ -10,13 +10,13 @@ from enum import StrEnum
 from pathlib import Path
 
 import idna
-from email_validator import EmailNotValidError, validate_email
+from email_validator import EmailNotValidError
 
 from ..config import Config
 from ..errors import PlpError
 from . import db, importer, privacy
 from .importer import ImportReport
-from .spreadsheet import read_sheet
+from .spreadsheet import checked_address, read_sheet
 from .tokens import email_key, load_secret, pseudonym
 
 PAGE = 500  # members fetched per query while streaming a send list
@@ -267,7 +267,7 @@ class MemberStore:
 def normalise(email: str) -> str:
     """An address as stored (email-validator's normal form), or PlpError if it is not one."""
     try:
-        return validate_email(email.strip(), check_deliverability=False).normalized
+        return checked_address(email.strip())
     except EmailNotValidError as exc:
         raise PlpError(f"{email!r} is not an e-mail address: {exc}") from None
 

@@ -45,6 +45,15 @@ _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 
 
+def checked_address(address: str) -> str:
+    """An address in email-validator's normal form (EmailNotValidError if it is not one).
+
+    test_environment admits the reserved .test names that sample and test members use (mail to
+    them never leaves); DNS is never asked (a coordinator may import offline).
+    """
+    return validate_email(address, check_deliverability=False, test_environment=True).normalized
+
+
 @dataclass(frozen=True)
 class SheetRow:
     """One accepted row: a normalised address and what the sheet says about that person."""
@@ -145,7 +154,7 @@ def _check_row(
         errors.append(("no e-mail address", "add the address or delete the row"))
     else:
         try:
-            email = validate_email(address, check_deliverability=False).normalized
+            email = checked_address(address)
         except EmailNotValidError as exc:
             errors.append(
                 (

@@ -256,3 +256,17 @@ def test_content_cannot_smuggle_a_placeholder(project, template):
     project.write({"smuggle.fr.md": message("Piège", body="Votre adresse : %%PLP_TO%%")})
     with pytest.raises(PlpError, match="reserved by plp, in a message or the note"):
         make_template(project, "montgare-gare")
+
+
+@pytest.mark.parametrize("length", range(10, 60, 3))
+def test_every_member_header_appears_once_however_the_headers_fold(project, length):
+    # A List-Id just too long for the first line folds right after its colon; the per-member
+    # headers must be there whatever the PLP's name.
+    name = ("PLP Rivebois-Centre-et-environs-de-la-vallée" * 2)[:length]
+    content = project.content()
+    bulletin = assemble(content, "rivebois-centre", number=3, on=TODAY)
+    bulletin = replace(bulletin, plp=replace(bulletin.plp, names={"fr": name}))
+    edition = Renderer(project.config, content).render(bulletin, "fr")
+    message = strict(fill(compose(project.config, bulletin, edition)))
+    for header in ("To", "Date", "Message-ID", "List-Unsubscribe", "List-Id", "Subject"):
+        assert len(message.get_all(header) or []) == 1, (header, name)

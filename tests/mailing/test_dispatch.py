@@ -234,3 +234,23 @@ def test_the_demo_leaves_real_members_and_waiting_drafts_alone(project, tmp_path
     assert BulletinStore(outbox).get(PLP, draft.number).content_hash == draft.content_hash
     with pytest.raises(PlpError, match="unset PLP_SMTP_URL"):
         prepare_demo(config, load_content(config), said.append)
+
+
+def test_with_a_dkim_key_every_copy_is_signed_and_verifies(project, smtp_server, dkim_key):
+    import dkim
+
+    config, draft = project
+    key, record = dkim_key
+    signed = dataclasses.replace(config, dkim_key_path=key, dkim_selector="plp2026")
+    dispatch.send_test(signed, PLP)
+    dispatch.approve(signed, PLP, draft.number, "coordinator")
+    dispatch.send(signed, PLP, draft.number)
+    assert len(smtp_server.messages) == 3
+
+    def dns(name, timeout=5):
+        assert name == f"plp2026._domainkey.{config.sending_domain}.".encode()
+        return record
+
+    for received in smtp_server.messages:
+        assert received.data.startswith(b"DKIM-Signature:")
+        assert dkim.verify(received.data, dnsfunc=dns)

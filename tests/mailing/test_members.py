@@ -124,7 +124,7 @@ def test_every_bad_row_is_reported_with_its_line_and_nothing_is_imported(store, 
         'multi@example.org;"Two\nlines";nl\n'  # 4-5: a quoted line break
         "late@example.org;Late;de\n"  # 6
         ";Nobody;nl\n"  # 7
-        "x@example.test;Reserved;nl\n",
+        "x@localhost;Local;nl\n",
     )  # 8
     with pytest.raises(ContentError) as caught:
         load(store, path)
@@ -272,3 +272,9 @@ def test_the_default_consent_wording_exists_in_every_language():
     wordings = {lang: default_consent(lang) for lang in ("fr", "nl", "de")}
     assert DEFAULT_CONSENT not in wordings.values() and len(set(wordings.values())) == 3
     assert "BIN" in wordings["nl"] and "PLP" in wordings["fr"] and "PLP" in wordings["de"]
+
+
+def test_reserved_test_domains_are_accepted_for_sample_members(store, tmp_path):
+    path = sheet(tmp_path, "email;language\nanne@wijk.test;nl\n")
+    load(store, path)
+    assert [m.email for m in store.list(PLP)] == ["anne@wijk.test"]
