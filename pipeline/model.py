@@ -177,13 +177,6 @@ class Content:
     messages: tuple[Message, ...]
     pages: tuple[Page, ...]
 
-    def translations(self, key: str) -> dict[str, Message]:
-        """The versions of one message, by language."""
-        return {m.lang: m for m in self.messages if m.key == key}
-
-    def message(self, key: str, lang: str) -> Message | None:
-        return next((m for m in self.messages if m.key == key and m.lang == lang), None)
-
     def zone_of(self, plp: Plp) -> Zone:
         return self.zones[plp.zone_id]
 

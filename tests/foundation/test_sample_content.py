@@ -37,7 +37,8 @@ def test_sample_has_national_zone_and_single_plp_messages_and_translations():
     content = sample()
     kinds = {t.kind for m in content.messages for t in m.targets}
     assert kinds >= {TargetKind.ALL, TargetKind.ZONE, TargetKind.PLP}
-    translated = {m.key for m in content.messages if len(content.translations(m.key)) >= 2}
+    targeting = Targeting(content)
+    translated = {m.key for m in content.messages if len(targeting.translations(m.key)) >= 2}
     assert len(translated) >= 3
 
 

@@ -12,6 +12,7 @@ import pytest
 from pipeline.i18n import format_day, reporting_rule
 from pipeline.site import urls
 from pipeline.site.feeds import FEED_ENTRIES
+from pipeline.targeting import Targeting
 
 from .conftest import SITE_URL, TODAY, parse_html
 
@@ -127,7 +128,8 @@ def test_every_page_carries_the_reporting_rule_in_its_language(sample_site):
 
 def test_message_page_links_translations_shows_targets_and_validity(sample_site, sample_content):
     out, _ = sample_site
-    message = sample_content.message("dark-days-2026", "fr")
+    versions = Targeting(sample_content).translations("dark-days-2026")
+    message = versions["fr"]
     page = out / urls.message("fr", "dark-days-2026")
     parsed = parse_html(page)
     alternates = {
@@ -139,7 +141,7 @@ def test_message_page_links_translations_shows_targets_and_validity(sample_site,
         lang: "index.html"
         if lang == "fr"
         else f"../../../{lang}/messages/dark-days-2026/index.html"
-        for lang in sample_content.translations("dark-days-2026")
+        for lang in versions
     }
     visible = {target for tag, target, a in parsed.links if tag == "a" and a.get("hreflang")}
     assert visible == {v for k, v in alternates.items() if k != "fr"}
