@@ -87,6 +87,8 @@ class SiteBuild:
         fingerprint = timed("fingerprints", lambda value: digests.of(value))
         unchanged = timed("fingerprints", lambda path, key: known.unchanged(path, key, output.root))
         markdown = timed("markdown", render_markdown)
+        with phase("markdown"):
+            cache.prefill((m.body for m in scope.messages), render_markdown)
         views = Views(scope.content, scope.today, lambda src: cache.get(src, markdown))
         renderer = Renderer(env, scope, config.site_url, config.site_name)
         render = timed("jinja", renderer.render)

@@ -50,3 +50,22 @@ def test_a_removed_message_disappears_from_the_site(tmp_path: Path):
     assert not page.exists() and not page.parent.exists()
     hub = (tmp_path / "output/nl/plp/bergveld-centrum/index.html").read_text(encoding="utf-8")
     assert "bike-theft-station-bergveld" not in hub
+
+
+def test_a_cold_cache_renders_in_worker_processes_exactly_as_in_one(tmp_path: Path, monkeypatch):
+    from pipeline.markup import render_markdown
+    from pipeline.site import output
+
+    sources = [
+        f"## Titel {i}\n\n- punt *{i}*\n- <script>x()</script> [a](javascript:x)" for i in range(40)
+    ]
+    serial = output.RenderCache(tmp_path / "serial.json", "v1")
+    assert serial.prefill(sources, render_markdown) == 40
+    monkeypatch.setattr(output, "PARALLEL_FROM", 10)  # the small set takes the worker path
+    parallel = output.RenderCache(tmp_path / "parallel.json", "v1")
+    assert parallel.prefill(sources, render_markdown) == 40
+    assert parallel.prefill(sources, render_markdown) == 0  # cached now
+    for source in sources:
+        html = parallel.get(source, lambda _: "not from the cache")
+        assert html == serial.get(source, lambda _: "not from the cache")
+        assert "<script" not in html and "javascript:" not in html
