@@ -8,6 +8,7 @@ import click
 
 from ..content import read_content
 from ..errors import Severity
+from ..mailing.dkim import DkimSigner
 from ..targeting import Targeting
 from .common import config_from, guarded
 
@@ -19,6 +20,7 @@ from .common import config_from, guarded
 def check(ctx: click.Context, strict: bool) -> None:
     """Validate content/ and the configuration; list every problem as file:line."""
     config = config_from(ctx)
+    DkimSigner.from_config(config)  # a configured DKIM key must be readable and usable
     content, problems = read_content(config.content_dir)
     errors = [p for p in problems if strict or p.severity is Severity.ERROR]
     for problem in problems:

@@ -69,3 +69,17 @@ def test_every_command_has_help():
     for name, command in cli.commands.items():
         assert command.help, f"{name} is missing its help"
         assert run(name, "--help").exit_code == 0
+
+
+def test_check_reports_an_unusable_dkim_key(content_tree, tmp_path):
+    root = content_tree({})
+    key = tmp_path / "dkim.pem"
+    key.write_text("not a key")
+    result = CliRunner().invoke(
+        cli,
+        ["--root", str(root), "check"],
+        env={"PLP_DKIM_KEY": str(key), "PLP_DKIM_SELECTOR": "plp2026"},
+    )
+    assert result.exit_code == 1
+    assert "dkim.pem: not a PEM private key — generate one with" in result.output
+    assert "Traceback" not in result.output
