@@ -28,7 +28,7 @@ class PublishReport:
 def publish(config: Config, progress_for: ProgressFor | None = None) -> PublishReport:
     """Check content, build output/, send approved bulletins, rebuild for their web versions."""
     content = load_content(config)  # every problem at once, before anything is written
-    site = build_site(config)
+    site = build_site(config, content=content)
     deliveries, stale = [], []
     for draft, matches in approved_unsent(config, content):
         if not matches:
@@ -41,5 +41,5 @@ def publish(config: Config, progress_for: ProgressFor | None = None) -> PublishR
                 report = send(config, draft.plp, draft.number, content=content, progress=progress)
         deliveries.append((draft, report))
     if deliveries:
-        site = build_site(config)  # only the hubs and the new bulletin pages change
+        site = build_site(config, content=content)  # only hubs and new bulletin pages change
     return PublishReport(site, deliveries, stale)

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from ..config import Config
 from ..content import load_content
+from ..model import Content
 from ..targeting import Targeting
 from .builder import BuildReport, SiteBuild
 from .bulletins import sent_bulletins
@@ -21,12 +22,17 @@ from .scope import make_scope
 __all__ = ["BuildReport", "build_site"]
 
 
-def build_site(config: Config, only: Iterable[str] = ()) -> BuildReport:
-    """Build output/ for every active PLP, or only the PLPs named in `only`."""
+def build_site(
+    config: Config, only: Iterable[str] = (), content: Content | None = None
+) -> BuildReport:
+    """Build output/ for every active PLP, or only the PLPs named in `only`.
+
+    `content` is the already loaded and checked content, when the caller has it.
+    """
     from .engine import run_pelican  # Pelican is imported only when a build runs
 
     started = time.perf_counter()
-    content = load_content(config)
+    content = content or load_content(config)
     scope = make_scope(content, Targeting(content), config.current_date(), only)
     build = SiteBuild(config, scope, sent_bulletins(config, scope))
     loaded = time.perf_counter()
