@@ -113,6 +113,15 @@ def approve(config: Config, plp_slug: str, number: int, approved_by: str) -> App
         approvals.close()
 
 
+def current_approval(config: Config, plp_slug: str, number: int) -> Approval | None:
+    """The approval that counts for bulletin `number` of a PLP, or None."""
+    approvals = Approvals(config)
+    try:
+        return approvals.latest(plp_slug, number)
+    finally:
+        approvals.close()
+
+
 def send(
     config: Config,
     plp_slug: str,
