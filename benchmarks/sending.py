@@ -4,8 +4,8 @@ Usage: python -m benchmarks.sending [--members N] [--connections 4] [--bare-conn
        [--max-seconds 900] [--no-dkim] [--keep DIR]
 
 1. Prepare (not timed as sending): a var/ folder in a temporary directory; the members of
-   members.csv imported per PLP through `MemberStore.import_csv` (the coordinator's path:
-   one CSV per PLP, every address validated); one bulletin drafted through `BulletinStore` for
+   members.csv imported per PLP through `plp members import`'s library call (the coordinator's path:
+   one CSV per PLP, every address validated); one bulletin drafted through `coordinator.draft` for
    one representative PLP per language (fr, nl, de), so every member gets a real bulletin in
    their language; `--members N` keeps the first N rows of members.csv.
 2. The sink: aiosmtpd on 127.0.0.1 in its own process (its own GIL), counting and discarding;
@@ -119,9 +119,10 @@ class SinkProcess:
 
 def prepare(root: Path, var: Path, limit: int | None) -> dict:
     """Import the members, draft one bulletin per language; returns what the phases need."""
-    from pipeline.bulletin.store import BulletinStore
+    from pipeline import coordinator
     from pipeline.content import load_content
-    from pipeline.mailing.members import MemberStore
+    from pipeline.roster.importer import import_sheet
+    from pipeline.state import open_store
 
     config = make_config(root, var)
     content = load_content(config)
@@ -131,7 +132,7 @@ def prepare(root: Path, var: Path, limit: int | None) -> dict:
             rows[row["plp"]].append([row["email"], row["name"], row["language"]])
     sheets = var / "sheets"
     sheets.mkdir(parents=True)
-    store = MemberStore(config)
+    state = open_store(config)
     start = time.perf_counter()
     imported = 0
     for slug, members in rows.items():
@@ -141,15 +142,24 @@ def prepare(root: Path, var: Path, limit: int | None) -> dict:
             writer.writerow(["email", "name", "language"])
             writer.writerows(members)
         plp = content.plps[slug]
-        report = store.import_csv(path, slug, plp.languages, "benchmark", CONSENT)
+        report = import_sheet(
+            state.members,
+            path,
+            slug,
+            plp.languages,
+            "benchmark",
+            CONSENT,
+            None,
+            config.current_date(),
+        )
         imported += report.imported
     import_seconds = time.perf_counter() - start
-    store.close()
+    state.close()
     shutil.rmtree(sheets)
 
     # One representative PLP per language: the active one with the most members, drafted.
     drafts, start = {}, time.perf_counter()
-    bulletins = BulletinStore(config)
+    desk = coordinator.Desk(config, content=content)
     for lang in ("fr", "nl", "de"):
         candidates = sorted(
             (p for p in content.plps.values() if p.active and lang in p.languages),
@@ -157,7 +167,7 @@ def prepare(root: Path, var: Path, limit: int | None) -> dict:
         )
         for plp in candidates:
             try:
-                draft = bulletins.draft(content, plp.slug, langs=[lang])
+                draft = coordinator.draft(desk, plp.slug, langs=[lang])
             except Exception:  # nothing to say in this PLP: try the next one
                 continue
             drafts[lang] = (plp.slug, draft.number)
@@ -179,15 +189,15 @@ def _config(root: Path, var: Path, smtp_url: str, connections: int):
 
 
 def _composer(config, drafts: dict):
-    """compose(recipient) as dispatch.send builds it, choosing the edition by language."""
+    """compose(recipient) as coordinator.send builds it, choosing the edition by language."""
     from pipeline.bulletin.store import BulletinStore
     from pipeline.content import load_content
-    from pipeline.mailing import dispatch
+    from pipeline.coordinator import sending
 
     content = load_content(config)
     store = BulletinStore(config)
     by_lang = {
-        lang: dispatch._composer(config, content.plps[slug], store.get(slug, number))
+        lang: sending._composer(config, content.plps[slug], store.get(slug, number))
         for lang, (slug, number) in drafts.items()
     }
     fallback = by_lang.get("nl") or next(iter(by_lang.values()))
@@ -213,19 +223,20 @@ def _recipients(store, plps: list[str], deadline: float):
 
 def phase_bare(root, var, plps, drafts, url, connections, budget, out) -> None:
     """(a) A bare asyncio client pushing pre-built messages, no ledger, no composition."""
-    from pipeline.mailing.members import MemberStore
     from pipeline.mailing.smtp import _wire_body
+    from pipeline.state import open_store
 
     config = _config(root, var, url, connections)
     compose = _composer(config, drafts)
-    store = MemberStore(config)
+    state = open_store(config)
+    store = state.members
     recipients = list(_recipients(store, plps, float("inf")))
     # A sample spread over the whole list (every language), each message pre-built once.
     sample = [_wire_body(compose(r)) for r in recipients[:: max(1, len(recipients) // SAMPLE)]]
     envelopes = [
         (r.ascii_email, sample[i % len(sample)]) for i, r in enumerate(recipients) if r.ascii_email
     ]
-    store.close()
+    state.close()
     del recipients
 
     async def client(queue: asyncio.Queue, deadline: float) -> int:
@@ -280,9 +291,9 @@ def phase_deliver(root, var, plps, drafts, url, connections, budget, key, bid, o
     """(b)/(c) deliver() with SmtpMailer, the ledger, per-member composition (and DKIM)."""
     from pipeline.mailing.delivery import deliver
     from pipeline.mailing.dkim import DkimSigner
-    from pipeline.mailing.ledger import Ledger, LedgerStatus
-    from pipeline.mailing.members import MemberStore
     from pipeline.mailing.smtp import SmtpMailer
+    from pipeline.state import open_store
+    from pipeline.state.ledger import LedgerStatus
 
     config = _config(root, var, url, connections)
     compose = _composer(config, drafts)
@@ -302,7 +313,8 @@ def phase_deliver(root, var, plps, drafts, url, connections, budget, key, bid, o
                 signing[1] += 1
             return signed
 
-    store, ledger, mailer = MemberStore(config), Ledger(config), SmtpMailer(config)
+    state, mailer = open_store(config), SmtpMailer(config)
+    store, ledger = state.members, state.ledger
     cpu, start = time.process_time(), time.perf_counter()
     report = deliver(
         bid,
@@ -318,8 +330,7 @@ def phase_deliver(root, var, plps, drafts, url, connections, budget, key, bid, o
     result["not_sent"] = len(report.failed) + len(report.uncertain) + len(report.skipped)
     result["sign_cpu"], result["signed"] = signing
     result["ledger_sent"] = ledger.counts(bid)[LedgerStatus.SENT]
-    store.close()
-    ledger.close()
+    state.close()
     out.send(result)
 
 
@@ -382,7 +393,7 @@ def main(argv: list[str] | None = None) -> int:
         prep = prepare(root, var, args.members)
         print(
             f"prepared in {time.perf_counter() - start:.0f} s: {prep['imported']:,} members "
-            f"imported per PLP through import_csv in {prep['import_seconds']:.1f} s "
+            f"imported per PLP through import_sheet in {prep['import_seconds']:.1f} s "
             f"({len(prep['plps'])} sheets); bulletins drafted for "
             + ", ".join(f"{lang}: {slug}" for lang, (slug, _) in prep["drafts"].items())
             + f" in {prep['draft_seconds']:.1f} s"

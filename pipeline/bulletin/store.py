@@ -17,17 +17,9 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
 
-from ..checks import check_note
 from ..config import Config
-from ..errors import ContentError, PlpError
-from ..model import Content
-from ..targeting import Targeting
-from .assembly import assemble, find_plp
-from .compose import MessageTemplate, compose
-from .render import GREETING_HTML, GREETING_TEXT, UNSUBSCRIBE_HTML, UNSUBSCRIBE_TEXT, Renderer
-
-PREVIEW_ADDRESS = "member@example.org"
-"""Sample recipient of the preview (a reserved domain: it reaches nobody)."""
+from ..errors import PlpError
+from .compose import MessageTemplate
 
 
 class DraftStatus(StrEnum):
@@ -123,94 +115,35 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 class BulletinStore:
-    """Drafts, replaces and marks bulletins sent; numbering per PLP."""
+    """Stores, replaces and marks bulletins sent; numbering per PLP."""
 
     def __init__(self, config: Config):
         self.config = config
         self.root = config.var_dir / "bulletins"
 
-    def draft(
-        self,
-        content: Content,
-        plp_slug: str,
-        langs: list[str] | tuple[str, ...] | None = None,
-        note: str | None = None,
-        on: date | None = None,
-        targeting: Targeting | None = None,
-        note_name: str = "the coordinator's note",
-    ) -> Draft:
-        """Assemble, render and store the PLP's next bulletin (replacing an unsent draft).
-
-        The note goes to every member and onto the website: it passes the message checks
-        (no personal data, nothing urgent) or nothing is drafted.
-        """
-        plp = find_plp(content, plp_slug)
-        if note:
-            problems = check_note(note, note_name, content)
-            if problems:
-                raise ContentError(problems)
-        on = on or self.config.current_date()
-        existing = list(self._all(plp.slug))
-        sent = [d for d in existing if d.status is DraftStatus.SENT]
-        last_sent = max((d.number for d in sent), default=0)
+    def next_number(self, plp_slug: str) -> int:
+        """The number the PLP's next draft takes: an unsent draft N is replaced, after a sent
+        one comes N+1."""
+        existing = list(self._all(plp_slug))
         number = max((d.number for d in existing), default=0)
-        if number == 0 or number == last_sent:
-            number += 1  # an unsent draft N is replaced; after a sent one comes N+1
-        bulletin = assemble(
-            content,
-            plp.slug,
-            number=number,
-            on=on,
-            already_sent={i for d in sent for i in d.message_ids},
-            langs=langs,
-            note=note,
-            previous=last_sent or None,
-            targeting=targeting,
-        )
-        renderer = Renderer(self.config, content)
-        folder = self.root / plp.slug / str(number)
-        files: dict[str, bytes] = {}
-        templates: dict[str, bytes] = {}
-        editions = []
-        for assembled in bulletin.editions:
-            lang = assembled.lang
-            edition, rendered = renderer.render_fitting(bulletin, lang)
-            template = compose(self.config, bulletin, rendered)
-            templates[lang] = template.to_bytes()
-            preview_url = f"{self.config.unsubscribe_url}?token=PREVIEW"
-            files[f"{lang}.template"] = templates[lang]
-            files[f"{lang}.eml"] = template.for_member(
-                PREVIEW_ADDRESS,
-                None,
-                preview_url,
-                f"mailto:unsubscribe+PREVIEW@{self.config.sending_domain}",
-                template.message_id("preview"),
-            )
-            neutral = rendered.greeting_neutral
-            files[f"{lang}.html"] = (
-                rendered.html.replace(GREETING_HTML, neutral)
-                .replace(UNSUBSCRIBE_HTML, preview_url)
-                .encode()
-            )
-            files[f"{lang}.txt"] = (
-                rendered.text.replace(GREETING_TEXT, neutral)
-                .replace(UNSUBSCRIBE_TEXT, preview_url)
-                .encode()
-            )
-            files[f"{lang}.web.html"] = rendered.web.encode()
-            held_over = len(assembled.messages) - len(edition.messages)
-            editions.append(DraftEdition(lang, rendered.subject, edition.message_ids, held_over))
-        draft = Draft(
-            plp=plp.slug,
-            number=number,
-            date=on,
-            editions=tuple(editions),
-            note=bulletin.note,
-            status=DraftStatus.DRAFT,
-            sent_at=None,
-            content_hash=content_hash(templates, bulletin.note),
-            folder=folder,
-        )
+        last_sent = max((d.number for d in existing if d.status is DraftStatus.SENT), default=0)
+        return number + 1 if number in (0, last_sent) else number
+
+    def last_sent(self, plp_slug: str) -> int | None:
+        """The number of the PLP's last sent bulletin, or None."""
+        return max((d.number for d in self.sent(plp_slug)), default=None)
+
+    def sent_message_ids(self, plp_slug: str) -> set[str]:
+        """The messages earlier bulletins carried: they never come back in a bulletin."""
+        return {i for d in self.sent(plp_slug) for i in d.message_ids}
+
+    def folder(self, plp_slug: str, number: int) -> Path:
+        """Where bulletin `number` of a PLP is kept."""
+        return self.root / plp_slug / str(number)
+
+    def save(self, draft: Draft, files: dict[str, bytes]) -> Draft:
+        """Store a draft's files (replacing those of an unsent draft of the same number)."""
+        folder = draft.folder
         for stale in folder.glob("*.*") if folder.is_dir() else ():
             if stale.name != "meta.json" and stale.name not in files:
                 stale.unlink()  # a language of the replaced draft with nothing new now

@@ -1,13 +1,17 @@
-"""Web versions of sent bulletins, for the site: no greeting, no token, no personal field."""
+"""Web versions of sent bulletins, for the site: no greeting, no token, no personal field.
+
+Kept free of the rendering imports (MJML, premailer): the site build imports this module.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-from ..config import Config
-from .store import BulletinStore
+if TYPE_CHECKING:
+    from .store import Draft
 
 
 @dataclass(frozen=True)
@@ -22,15 +26,10 @@ class WebBulletin:
     html_fragment: str
     """Sanitised HTML (note and messages), to place inside the site's page."""
 
-    @property
-    def path(self) -> str:
-        """Where the page goes under output/."""
-        return f"{self.lang}/plp/{self.plp}/bulletins/{self.number}/index.html"
 
-
-def sent_bulletins(config: Config) -> Iterator[WebBulletin]:
-    """Every sent bulletin's editions, by PLP, number and language."""
-    for draft in BulletinStore(config).sent():
+def web_editions(sent: Iterable[Draft]) -> Iterator[WebBulletin]:
+    """The editions of these sent bulletins, in order."""
+    for draft in sent:
         for edition in draft.editions:
             yield WebBulletin(
                 plp=draft.plp,

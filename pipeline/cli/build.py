@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
+from .. import coordinator
 from ..errors import relpath
-from ..site import build_site
-from .common import config_from, guarded
+from .common import desk_from, guarded
 
 
 @click.command()
@@ -25,9 +25,10 @@ def build(ctx: click.Context, plps: tuple[str, ...]) -> None:
 
     A content error stops the build with the same file:line report as `plp check`.
     """
-    config = config_from(ctx)
+    desk = desk_from(ctx)
+    config = desk.config
     click.echo("Checking content/ and building the site…", err=True)  # a national build: ~10 s
-    report = build_site(config, plps)
+    report = coordinator.build(desk, plps)
     click.echo(
         f"Built {_count(report.pages, 'page')} and {_count(report.feeds, 'feed')} for "
         f"{_count(report.plps, 'PLP')}, {_count(report.messages, 'message')} "

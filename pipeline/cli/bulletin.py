@@ -1,4 +1,4 @@
-"""`plp bulletin …`: draft a PLP's next bulletin and show it (test, approve, send come later)."""
+"""`plp bulletin …`: draft, show, test, approve and send a PLP's bulletin."""
 
 from __future__ import annotations
 
@@ -7,14 +7,10 @@ from pathlib import Path
 
 import click
 
-from ..bulletin.assembly import find_plp
-from ..bulletin.store import BulletinStore
-from ..content import load_content
+from .. import coordinator
 from ..errors import PlpError, relpath
-from ..mailing import dispatch
-from ..mailing.members import MemberStore
 from ..mailing.report import delivery_progress
-from .common import config_from, guarded
+from .common import desk_from, guarded
 
 
 @click.group()
@@ -29,6 +25,16 @@ def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> date 
         return date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date — use YYYY-MM-DD") from None
+
+
+def _read_note(note_file: str) -> str:
+    path = Path(note_file)
+    if not path.is_file():
+        raise PlpError(f"{note_file}: no such note file — give the path of a Markdown file")
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise PlpError(f"{note_file}: the note is not UTF-8 — save it as UTF-8") from None
 
 
 @bulletin.command()
@@ -51,19 +57,9 @@ def draft(
     The messages targeted to PLP, in force on the date and not yet sent to it, ordered with
     warnings first. Drafting again before sending replaces the draft.
     """
-    config = config_from(ctx)
-    note = None
-    if note_file:
-        path = Path(note_file)
-        if not path.is_file():
-            raise PlpError(f"{note_file}: no such note file — give the path of a Markdown file")
-        try:
-            note = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            raise PlpError(f"{note_file}: the note is not UTF-8 — save it as UTF-8") from None
-    content = load_content(config)
-    made = BulletinStore(config).draft(
-        content, plp, langs=langs or None, note=note, on=on, note_name=note_file or "note"
+    note = _read_note(note_file) if note_file else None
+    made = coordinator.draft(
+        desk_from(ctx), plp, langs=langs or None, note=note, on=on, note_name=note_file or "note"
     )
     click.echo(f"Draft of bulletin {made.number} for PLP {made.plp} ({made.date}):")
     for edition in made.editions:
@@ -92,15 +88,7 @@ def draft(
 @guarded
 def show(ctx: click.Context, plp: str, number: int | None, lang: str | None) -> None:
     """Print the text version of bulletin NUMBER of PLP (default: the latest)."""
-    config = config_from(ctx)
-    store = BulletinStore(config)
-    if number is None:
-        latest = store.latest(plp)
-        if latest is None:
-            find_plp(load_content(config), plp)  # an unknown PLP says so, with suggestions
-            raise PlpError(f"PLP {plp} has no bulletin yet — run `plp bulletin draft {plp}`")
-        number = latest.number
-    found = store.get(plp, number)
+    found = coordinator.find_draft(desk_from(ctx), plp, number)
     click.echo(found.text(lang or found.languages[0]), nl=False)
 
 
@@ -114,9 +102,9 @@ def test_(ctx: click.Context, plp: str, number: int | None) -> None:
 
     Nothing reaches the members. NUMBER defaults to the latest bulletin.
     """
-    config = config_from(ctx)
-    copy = dispatch.send_test(config, plp, number)
-    where = "the outbox (var/outbox/)" if not config.smtp_url else "the SMTP relay"
+    desk = desk_from(ctx)
+    copy = coordinator.send_test(desk, plp, number)
+    where = "the outbox (var/outbox/)" if not desk.config.smtp_url else "the SMTP relay"
     click.echo(
         f"Test copy of bulletin {copy.number} ({', '.join(copy.languages)}) sent to "
         f"{copy.recipient} through {where}.\n"
@@ -142,9 +130,9 @@ def approve(ctx: click.Context, plp: str, number: int, approved_by: str) -> None
 
     Drafting again, or any change to its files, cancels the approval.
     """
-    config = config_from(ctx)
-    earlier = dispatch.current_approval(config, plp, number)
-    approval = dispatch.approve(config, plp, number, approved_by)
+    desk = desk_from(ctx)
+    earlier = coordinator.current_approval(desk, plp, number)
+    approval = coordinator.approve(desk, plp, number, approved_by)
     if earlier is not None:
         click.echo(
             f"(Already approved by {earlier.approved_by} on "
@@ -167,16 +155,12 @@ def send(ctx: click.Context, plp: str, number: int) -> None:
 
     Safe to run again after an interruption: nobody receives it twice, nobody is skipped.
     """
-    config = config_from(ctx)
-    store = MemberStore(config)
-    try:
-        total = store.count_active(plp)
-    finally:
-        store.close()
+    desk = desk_from(ctx)
+    total = coordinator.recipients_count(desk, plp)
     try:
         with delivery_progress(total, f"{plp} n° {number}") as progress:
-            report = dispatch.send(config, plp, number, progress=progress)
-    except dispatch.AlreadySent as done:
+            report = coordinator.send(desk, plp, number, progress=progress)
+    except coordinator.AlreadySent as done:
         click.echo(str(done))  # re-running is safe and not an error
         return
     click.echo(report.summary())

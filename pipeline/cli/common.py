@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from ..config import Config, load_config
+from ..coordinator import Desk
 from ..errors import ContentError, PlpError
 
 
@@ -44,3 +45,8 @@ def config_from(ctx: click.Context) -> Config:
     if "config" not in obj:
         obj["config"] = load_config(Path(obj.get("root") or Path.cwd()))
     return obj["config"]
+
+
+def desk_from(ctx: click.Context) -> Desk:
+    """The workflow's resources for this command, closed when the command ends."""
+    return ctx.with_resource(Desk(config_from(ctx)))

@@ -2,45 +2,16 @@
 
 from __future__ import annotations
 
-import difflib
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
-from ..config import Config
+from .. import coordinator
 from ..errors import ContentError, PlpError
-from ..mailing.importer import DEFAULT_CONSENT
-from ..mailing.mailer import OutboxMailer
-from ..mailing.members import MemberStore
-from ..mailing.privacy import FORMATS
-from ..mailing.tokens import UnsubscribeTokens
-from ..registry import read_plps
-from .common import config_from, guarded
-
-
-@contextmanager
-def _store(ctx: click.Context) -> Iterator[tuple[Config, MemberStore]]:
-    config = config_from(ctx)
-    store = MemberStore(config)
-    try:
-        yield config, store
-    finally:
-        store.close()
-
-
-def _plp_languages(config: Config, slug: str) -> tuple[str, ...]:
-    """The languages of a PLP, from the registry (no need to read every message)."""
-    plps, problems = read_plps(config.content_dir / "registry" / "plps.yaml", None)
-    if problems:
-        raise ContentError(problems)
-    if slug not in plps:
-        close = difflib.get_close_matches(slug, list(plps), n=3, cutoff=0.8)
-        hint = f"did you mean {', '.join(close)}?" if close else "check the slug in plps.yaml"
-        raise PlpError(f"unknown PLP {slug!r} — {hint}")
-    return plps[slug].languages
+from ..roster.importer import DEFAULT_CONSENT
+from ..state.privacy import FORMATS
+from .common import desk_from, guarded
 
 
 @click.group()
@@ -87,15 +58,13 @@ def import_(
     langue / taal, date du consentement / toestemming); ';' or ',' separated; UTF-8 or
     Windows-1252. Every rejected row is listed with its line; then nothing is imported.
     """
-    with _store(ctx) as (config, store):
-        languages = _plp_languages(config, plp)
-        try:
-            report = store.import_csv(
-                file, plp, languages, recorded_by, consent_text, consent_method=consent_method
-            )
-        except ContentError as exc:
-            # Every rejected row, then (from `guarded`) "N problem(s) to fix; nothing was changed".
-            raise ContentError(exc.problems) from None
+    try:
+        report = coordinator.import_members(
+            desk_from(ctx), file, plp, recorded_by, consent_text, consent_method
+        )
+    except ContentError as exc:
+        # Every rejected row, then (from `guarded`) "N problem(s) to fix; nothing was changed".
+        raise ContentError(exc.problems) from None
     click.echo(report.summary())
 
 
@@ -105,9 +74,7 @@ def import_(
 @guarded
 def list_(ctx: click.Context, plp: str) -> None:
     """List a PLP's members (erased ones are gone)."""
-    with _store(ctx) as (config, store):
-        _plp_languages(config, plp)
-        found = store.list(plp)
+    found = coordinator.list_members(desk_from(ctx), plp)
     if not found:
         click.echo(
             f"No members in {plp} yet — import them with `plp members import FILE --plp {plp}`."
@@ -136,13 +103,7 @@ def export(
     ctx: click.Context, email: str | None, plp: str | None, fmt: str, output: Path | None
 ) -> None:
     """Export everything stored about EMAIL (right of access), or about a PLP's members."""
-    if (email is None) == (plp is None):
-        raise PlpError(
-            "give either an EMAIL or --plp SLUG — e.g. `plp members export "
-            "jan@example.org` or `plp members export --plp bergveld-centrum`"
-        )
-    with _store(ctx) as (_, store):
-        text = store.export(plp=plp, email=email, fmt=fmt)
+    text = coordinator.export(desk_from(ctx), email=email, plp=plp, fmt=fmt)
     if output is None:
         click.echo(text, nl=False)
         return
@@ -162,14 +123,13 @@ def unsubscribe(ctx: click.Context, email: str | None, token: str | None, plp: s
     """Unsubscribe EMAIL, or whoever an unsubscribe link's --token names."""
     if (email is None) == (token is None):
         raise PlpError("give either an EMAIL or --token T")
-    with _store(ctx) as (config, store):
-        if token is not None:
-            member_id, token_plp = UnsubscribeTokens.from_config(config).read_token(token, plp)
-            changed = store.unsubscribe_member(member_id, token_plp)
-            who = f"member {member_id} of {token_plp}"
-        else:
-            changed = store.unsubscribe(email, plp)
-            who = email
+    desk = desk_from(ctx)
+    if token is not None:
+        member_id, token_plp, changed = coordinator.unsubscribe_token(desk, token, plp)
+        who = f"member {member_id} of {token_plp}"
+    else:
+        changed = coordinator.unsubscribe(desk, email, plp)
+        who = email
     click.echo(f"Unsubscribed {who}." if changed else f"{who} was already unsubscribed.")
 
 
@@ -183,15 +143,14 @@ def forget(ctx: click.Context, email: str, yes: bool) -> None:
 
     The send ledger keeps only a pseudonym, so a resumed send still never mails them again.
     """
-    with _store(ctx) as (config, store):
-        found = store.find(email)
-        if not found:
-            raise PlpError(f"no member with address {email!r} — nothing to erase")
-        plps = ", ".join(sorted({m.plp for m in found}))
-        if not yes:
-            click.confirm(f"Erase {email} from {plps}? This cannot be undone", abort=True)
-        erasure = store.forget(email)
-        removed = 0
-        if config.outbox_dir.exists():
-            removed = OutboxMailer(config.outbox_dir).discard(erasure.pseudonym)
-    click.echo(f"Erased {email} from {plps}; {removed} message(s) removed from the outbox.")
+    desk = desk_from(ctx)
+    plps = coordinator.memberships(desk, email)
+    if not plps:
+        raise PlpError(f"no member with address {email!r} — nothing to erase")
+    if not yes:
+        click.confirm(f"Erase {email} from {', '.join(plps)}? This cannot be undone", abort=True)
+    erased = coordinator.forget(desk, email)
+    click.echo(
+        f"Erased {email} from {', '.join(erased.plps)}; "
+        f"{erased.outbox_copies} message(s) removed from the outbox."
+    )

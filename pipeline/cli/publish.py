@@ -6,14 +6,15 @@ from contextlib import AbstractContextManager
 
 import click
 
+from .. import coordinator
 from ..bulletin.store import Draft
-from ..content import load_content
-from ..demo import prepare_demo
 from ..errors import relpath
-from ..mailing.members import MemberStore
 from ..mailing.report import Progress, delivery_progress
-from ..publish import publish as run_publish
-from .common import config_from, guarded
+from .common import desk_from, guarded
+
+
+def _progress(draft: Draft, total: int) -> AbstractContextManager[Progress]:
+    return delivery_progress(total, f"{draft.plp} n° {draft.number}")
 
 
 @click.command()
@@ -31,23 +32,15 @@ def publish(ctx: click.Context, demo: bool) -> None:
     Bulletins go out only after their coordinator approved that exact content
     (`plp bulletin approve`); without PLP_SMTP_URL they are delivered into var/outbox/.
     """
-    config = config_from(ctx)
+    desk = desk_from(ctx)
+    config = desk.config
     if demo:
         click.echo(
             "DEMO mode: sample members on reserved domains; in real use each coordinator "
             "reviews a test copy and approves it (`plp bulletin test`, `approve`)."
         )
-        prepare_demo(config, load_content(config), click.echo)
-    members = MemberStore(config)
-
-    def progress_for(draft: Draft) -> AbstractContextManager[Progress]:
-        total = members.count_active(draft.plp)
-        return delivery_progress(total, f"{draft.plp} n° {draft.number}")
-
-    try:
-        report = run_publish(config, progress_for)
-    finally:
-        members.close()
+        coordinator.prepare_demo(desk, click.echo)
+    report = coordinator.publish(desk, _progress)
     site = report.site
     click.echo(
         f"Site: {site.pages} pages and {site.feeds} feeds in {relpath(config.output_dir)} "

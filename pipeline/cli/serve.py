@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
+from .. import coordinator
 from ..errors import PlpError
-from ..site import build_site
 from ..site.serve import start_server, watch
 from .common import config_from, guarded
 
@@ -21,14 +21,20 @@ def serve(ctx: click.Context, port: int, plps: tuple[str, ...]) -> None:
     The first build must succeed; later content errors are shown and the last good site stays.
     """
     config = config_from(ctx)
-    report = build_site(config, plps)
+
+    def build():
+        # A fresh desk each time: the content and the sent bulletins are read anew.
+        with coordinator.Desk(config) as desk:
+            return coordinator.build(desk, plps)
+
+    report = build()
     click.echo(f"Built {report.pages} pages in {report.seconds:.1f} s.")
     server = start_server(config.output_dir, "127.0.0.1", port)
     click.echo(f"Serving {config.output_dir} on http://127.0.0.1:{port}/ — Ctrl+C to stop.")
 
     def rebuild() -> None:
         try:
-            again = build_site(config, plps)
+            again = build()
         except PlpError as error:
             click.secho(f"Not rebuilt:\n{error}", fg="red", err=True)
             return

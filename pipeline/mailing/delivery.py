@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from ..config import Config
 from ..errors import DeliveryError, PlpError
-from .ledger import FINAL, Ledger, LedgerStatus
+from ..state.ledger import FINAL, Ledger, LedgerStatus
+from ..state.members import Members, Recipient
 from .mailer import (
     Envelope,
     Mailer,
@@ -21,7 +22,6 @@ from .mailer import (
     TemporaryFailure,
     UncertainDelivery,
 )
-from .members import MemberStore, Recipient
 from .report import DeliveryReport, Outcome, Progress, Tally
 
 BACKOFF_BASE = 2.0
@@ -50,7 +50,7 @@ def deliver(
     config: Config,
     progress: Progress | None = None,
     *,
-    members: MemberStore | None = None,
+    members: Members | None = None,
     sender: str | None = None,
     backoff: float | None = None,
 ) -> DeliveryReport:
@@ -81,7 +81,7 @@ class _Run:
     compose: Callable[[Recipient], bytes]
     mailer: Mailer
     ledger: Ledger
-    members: MemberStore | None
+    members: Members | None
     sender: str
     backoff: float
     max_attempts: int

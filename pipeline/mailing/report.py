@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from .ledger import LedgerStatus
+from ..state.ledger import LedgerStatus
 
 LISTED = 50  # outcomes listed by name in a summary; the ledger holds the rest
 

@@ -1,55 +1,34 @@
-"""Web versions of sent bulletins, when the bulletin package provides them (optional hook)."""
+"""The pages of sent bulletins: their web versions placed in the site, links made relative."""
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
+import dataclasses
 import re
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Iterable
 
 import nh3
 
+from ..bulletin.web import WebBulletin
 from ..config import Config
 from ..markup import ATTRIBUTES, TAGS, URL_SCHEMES
 from . import urls
 from .scope import Scope
 
 
-@dataclass(frozen=True)
-class WebBulletin:
-    """One sent edition of a PLP's bulletin, as its web page shows it."""
-
-    plp: str
-    number: int
-    lang: str
-    date: date | datetime
-    subject: str
-    html_fragment: str
-    """Sanitised, with links to the site relative to the page: ready to place in it."""
-
-
-def sent_bulletins(config: Config, scope: Scope) -> list[WebBulletin]:
-    """Sent bulletins of the PLPs in scope, from `pipeline.bulletin.web` if it exists.
-
-    The site builds without the bulletin package (it is written separately); once it is there,
-    every bulletin it reports as sent gets a page under its PLP's hub.
-    """
-    if importlib.util.find_spec("pipeline.bulletin") is None:
-        return []
-    if importlib.util.find_spec("pipeline.bulletin.web") is None:
-        return []
-    web = importlib.import_module("pipeline.bulletin.web")
+def place_bulletins(
+    config: Config, scope: Scope, bulletins: Iterable[WebBulletin]
+) -> list[WebBulletin]:
+    """The sent bulletins of the PLPs and languages in scope, their fragments ready for their
+    page: every one gets a page under its PLP's hub."""
     slugs = {p.slug: p for p in scope.plps}
     found = []
-    for item in web.sent_bulletins(config):
-        plp = slugs.get(item.plp if isinstance(item.plp, str) else item.plp.slug)
+    for item in bulletins:
+        plp = slugs.get(item.plp)
         if plp is None or item.lang not in plp.languages or item.lang not in scope.languages:
             continue
-        number = int(item.number)
-        page = urls.bulletin(item.lang, plp.slug, number)
+        page = urls.bulletin(item.lang, plp.slug, item.number)
         html = web_fragment(item.html_fragment, config.site_url, page)
-        found.append(WebBulletin(plp.slug, number, item.lang, item.date, item.subject, html))
+        found.append(dataclasses.replace(item, html_fragment=html))
     return found
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline import coordinator
 from pipeline.bulletin.store import BulletinStore
 
 from .factories import content_tree, load, make_config
@@ -30,6 +31,11 @@ class Project:
 
     def content(self):
         return load(self.config)
+
+    def draft(self, plp: str, **options):
+        """Draft the PLP's next bulletin from the content as it is now (as the CLI does)."""
+        with coordinator.Desk(self.config, content=self.content()) as desk:
+            return coordinator.draft(desk, plp, **options)
 
 
 @pytest.fixture

@@ -9,14 +9,14 @@ import json
 import pytest
 
 from pipeline.bulletin.store import DraftStatus
-from pipeline.bulletin.web import sent_bulletins
+from pipeline.bulletin.web import web_editions
 from pipeline.errors import PlpError
 
 from .factories import TODAY, message
 
 
 def test_draft_writes_every_file_and_meta(project):
-    draft = project.store.draft(project.content(), "rivebois-centre", note="Un **mot**.")
+    draft = project.draft("rivebois-centre", note="Un **mot**.")
     assert (draft.plp, draft.number, draft.date, draft.status) == (
         "rivebois-centre",
         1,
@@ -47,20 +47,20 @@ def test_draft_writes_every_file_and_meta(project):
 
 
 def test_redraft_replaces_the_unsent_draft_and_sent_moves_on(project):
-    store, content = project.store, project.content()
-    first = store.draft(content, "rivebois-centre")
-    same = store.draft(content, "rivebois-centre")
+    store = project.store
+    first = project.draft("rivebois-centre")
+    same = project.draft("rivebois-centre")
     assert same.number == 1 and same.content_hash == first.content_hash  # reproducible
-    noted = store.draft(content, "rivebois-centre", note="Nouveau mot")
+    noted = project.draft("rivebois-centre", note="Nouveau mot")
     assert noted.number == 1 and noted.content_hash != first.content_hash
     store.mark_sent("rivebois-centre", 1)
     assert store.get("rivebois-centre", 1).status is DraftStatus.SENT
     with pytest.raises(
         PlpError, match="no new message for PLP rivebois-centre in fr, nl since bulletin 1"
     ):
-        store.draft(content, "rivebois-centre")
+        project.draft("rivebois-centre")
     project.write({"new.fr.md": message("Nouveau conseil", date="2026-11-28", summary="x")})
-    second = store.draft(project.content(), "rivebois-centre")
+    second = project.draft("rivebois-centre")
     assert second.number == 2 and second.languages == ("fr",)
     assert second.edition("fr").message_ids == ("new.fr",)
     assert [d.number for d in store.sent("rivebois-centre")] == [1]
@@ -68,9 +68,8 @@ def test_redraft_replaces_the_unsent_draft_and_sent_moves_on(project):
 
 
 def test_redraft_with_fewer_languages_drops_stale_files(project):
-    store = project.store
-    store.draft(project.content(), "rivebois-centre")
-    again = store.draft(project.content(), "rivebois-centre", langs=["fr"])
+    project.draft("rivebois-centre")
+    again = project.draft("rivebois-centre", langs=["fr"])
     assert again.languages == ("fr",)
     assert not (again.folder / "nl.html").exists()
 
@@ -82,7 +81,7 @@ def test_get_of_a_missing_bulletin_says_what_to_run(project):
 
 
 def test_hash_covers_every_template_and_the_note(project):
-    draft = project.store.draft(project.content(), "rivebois-centre")
+    draft = project.draft("rivebois-centre")
     from pipeline.bulletin.store import content_hash
 
     templates = {lang: draft.path(lang, "template").read_bytes() for lang in draft.languages}
@@ -93,17 +92,16 @@ def test_hash_covers_every_template_and_the_note(project):
 
 def test_web_versions_of_sent_bulletins_hold_no_personal_field(project):
     store = project.store
-    store.draft(project.content(), "rivebois-centre", note="Le mot du coordinateur.")
-    store.draft(project.content(), "tannendorf")
-    assert list(sent_bulletins(project.config)) == []  # drafts are not published
+    project.draft("rivebois-centre", note="Le mot du coordinateur.")
+    project.draft("tannendorf")
+    assert list(web_editions(store.sent())) == []  # drafts are not published
     store.mark_sent("rivebois-centre", 1)
-    pages = list(sent_bulletins(project.config))
+    pages = list(web_editions(store.sent()))
     assert [(p.plp, p.number, p.lang) for p in pages] == [
         ("rivebois-centre", 1, "fr"),
         ("rivebois-centre", 1, "nl"),
     ]
     page = pages[0]
-    assert page.path == "fr/plp/rivebois-centre/bulletins/1/index.html"
     assert page.subject == "PLP Rivebois-Centre — bulletin n° 1"
     assert "Le mot du coordinateur." in page.html_fragment
     assert "Hausse des cambriolages à Rivebois" in page.html_fragment
@@ -118,13 +116,13 @@ def test_an_oversized_bulletin_holds_messages_over_for_the_next_one(project):
         {f"long-{i:02}.fr.md": message(f"Conseil {i}", body=LONG_BODY) for i in range(30)}
     )
     store = project.store
-    first = store.draft(project.content(), "montgare-gare")
+    first = project.draft("montgare-gare")
     edition = first.edition("fr")
     assert edition.held_over > 0
     assert len(first.html("fr").encode()) < 102 * 1024
     assert len(edition.message_ids) + edition.held_over == 33  # 30 + gare, dark-days, police
     store.mark_sent("montgare-gare", 1)
-    second = store.draft(project.content(), "montgare-gare")
+    second = project.draft("montgare-gare")
     assert set(second.edition("fr").message_ids).isdisjoint(edition.message_ids)
     assert len(second.edition("fr").message_ids) + second.edition("fr").held_over == (
         edition.held_over
@@ -132,7 +130,7 @@ def test_an_oversized_bulletin_holds_messages_over_for_the_next_one(project):
 
 
 def test_current_hash_detects_a_changed_template(project):
-    draft = project.store.draft(project.content(), "rivebois-centre")
+    draft = project.draft("rivebois-centre")
     assert draft.current_hash() == draft.content_hash
     path = draft.path("fr", "template")
     path.write_bytes(path.read_bytes().replace(b"Rivebois", b"Riveb0is"))

@@ -8,8 +8,8 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
-from pipeline.mailing.members import Recipient
-from pipeline.mailing.tokens import UnsubscribeTokens
+from pipeline.state.members import Recipient
+from pipeline.tokens import UnsubscribeTokens
 
 DOMAIN = "bulletins.example.org"
 

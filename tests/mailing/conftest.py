@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import Config
-from pipeline.mailing.ledger import Ledger
-from pipeline.mailing.members import MemberStore
+from pipeline.roster.importer import ImportReport, import_sheet
+from pipeline.state import open_store
+from pipeline.state.members import Members
 
 from .smtp_server import FaultyServer
 
@@ -58,17 +59,38 @@ def config(make_config):
 
 
 @pytest.fixture
-def store(config):
-    members = MemberStore(config)
-    yield members
-    members.close()
+def state(config):
+    """The private state of `config`, closed after the test."""
+    with open_store(config) as opened:
+        yield opened
 
 
 @pytest.fixture
-def ledger(config):
-    book = Ledger(config)
-    yield book
-    book.close()
+def store(state):
+    """The member list of that state."""
+    return state.members
+
+
+@pytest.fixture
+def ledger(state):
+    return state.ledger
+
+
+def import_csv(
+    members: Members,
+    path: Path,
+    plp: str,
+    languages: tuple[str, ...],
+    recorded_by: str = "test",
+    consent_text: str | None = None,
+    *,
+    consent_method: str | None = None,
+) -> ImportReport:
+    """Import a spreadsheet through the library (what `plp members import` runs)."""
+    today = members.config.current_date()
+    return import_sheet(
+        members, path, plp, languages, recorded_by, consent_text, consent_method, today
+    )
 
 
 @pytest.fixture
@@ -79,7 +101,7 @@ def smtp_server():
 
 
 def add_members(
-    store: MemberStore,
+    store: Members,
     n: int,
     *,
     plp: str = PLP,
@@ -93,7 +115,7 @@ def add_members(
     path.parent.mkdir(parents=True, exist_ok=True)
     rows = "".join(f"{e};Lid {i};{lang}\n" for i, e in enumerate(emails))
     path.write_text("e-mailadres;naam;taal\n" + rows, encoding="utf-8")
-    store.import_csv(path, plp, ("nl", "fr"), "test", "ik ga akkoord")
+    import_csv(store, path, plp, ("nl", "fr"), "test", "ik ga akkoord")
     return emails
 
 

@@ -8,10 +8,9 @@ from pathlib import Path
 
 from pipeline.config import Config
 from pipeline.mailing.delivery import deliver
-from pipeline.mailing.ledger import Ledger
-from pipeline.mailing.mailer import OutboxMailer
-from pipeline.mailing.members import MemberStore
+from pipeline.mailing.outbox import OutboxMailer
 from pipeline.mailing.smtp import SmtpMailer
+from pipeline.state import open_store
 from tests.mailing.composer import make_composer
 
 
@@ -29,13 +28,15 @@ def main(settings: dict) -> None:
         smtp_concurrency=settings["concurrency"],
         smtp_rate=settings["rate"],
     )
-    store, ledger = MemberStore(config), Ledger(config)
+    state = open_store(config)
+    store, ledger = state.members, state.ledger
     mailer = SmtpMailer(config) if config.smtp_url else OutboxMailer(config.outbox_dir)
     print("started", flush=True)
     bid = settings["bulletin"]
     recipients = store.active_members(settings["plp"], "nl")
     report = deliver(bid, recipients, make_composer(bid), mailer, ledger, config, backoff=0.01)
     mailer.close()
+    state.close()
     print(report.summary(), flush=True)
 
 

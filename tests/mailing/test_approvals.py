@@ -7,7 +7,7 @@ import hashlib
 import pytest
 
 from pipeline.errors import DeliveryError
-from pipeline.mailing.approvals import Approvals
+from pipeline.state import open_store
 
 from .conftest import PLP
 
@@ -16,10 +16,8 @@ CHANGED = hashlib.sha256(b"bulletin 7 with a late edit").hexdigest()
 
 
 @pytest.fixture
-def approvals(config):
-    book = Approvals(config)
-    yield book
-    book.close()
+def approvals(state):
+    return state.approvals
 
 
 def test_an_unapproved_bulletin_is_refused_with_what_to_do(approvals):
@@ -32,7 +30,8 @@ def test_an_unapproved_bulletin_is_refused_with_what_to_do(approvals):
 
 def test_the_approved_content_passes(approvals, config):
     approvals.approve(PLP, 7, REVIEWED, "Coördinator BIN")
-    approval = Approvals(config).check_approved(PLP, 7, REVIEWED)  # kept on disk
+    with open_store(config) as again:  # kept on disk
+        approval = again.approvals.check_approved(PLP, 7, REVIEWED)
     assert (approval.approved_by, approval.content_hash) == ("Coördinator BIN", REVIEWED)
     with pytest.raises(DeliveryError, match="not approved"):
         approvals.check_approved(PLP, 8, REVIEWED)  # another bulletin

@@ -11,10 +11,10 @@ from click.testing import CliRunner
 
 from pipeline.cli.members import members
 from pipeline.config import load_config
-from pipeline.mailing.mailer import OutboxMailer
-from pipeline.mailing.members import MemberStore
-from pipeline.mailing.sample import sample_members_csv
-from pipeline.mailing.tokens import UnsubscribeTokens
+from pipeline.mailing.outbox import OutboxMailer
+from pipeline.roster.sample import sample_members_csv
+from pipeline.state import open_store
+from pipeline.tokens import UnsubscribeTokens
 
 from .conftest import write_registry
 
@@ -127,7 +127,8 @@ def test_export_needs_an_address_or_a_plp(project):
 def test_unsubscribe_with_a_token(project):
     run("import", "leden.csv", "--plp", "florval-centre")
     config = load_config(project, env={})
-    store = MemberStore(config)
+    state = open_store(config)
+    store = state.members
     [member] = store.find("els@example.net")
     token = UnsubscribeTokens.from_config(config).make_token(member)
     result = run("unsubscribe", "--token", token, "--plp", "florval-centre")
@@ -137,13 +138,14 @@ def test_unsubscribe_with_a_token(project):
     assert refused.exit_code == 1 and "Error: this unsubscribe link is not valid" in refused.stderr
     other = run("unsubscribe", "--token", token, "--plp", "bergveld-centrum")
     assert other.exit_code == 1 and "belongs to another PLP" in other.stderr
-    store.close()
+    state.close()
 
 
 def test_forget_asks_then_erases_everywhere(project):
     run("import", "leden.csv", "--plp", "florval-centre")
     config = load_config(project, env={})
-    key = MemberStore(config).pseudonym("jean@example.org")
+    with open_store(config) as state:
+        key = state.members.pseudonym("jean@example.org")
     outbox = OutboxMailer(config.outbox_dir)
     (config.outbox_dir / OutboxMailer.filename("florval-centre/1", key)).write_bytes(b"x")
     declined = run("forget", "jean@example.org", input="n\n")

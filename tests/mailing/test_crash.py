@@ -11,7 +11,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from pipeline.mailing.ledger import LedgerStatus
+from pipeline.state.ledger import LedgerStatus
 
 from .conftest import PLP, SECRET, add_members, parse_strict
 

@@ -10,9 +10,9 @@ import pytest
 
 from pipeline.errors import DeliveryError, PlpError
 from pipeline.mailing.delivery import deliver
-from pipeline.mailing.ledger import LedgerStatus
 from pipeline.mailing.report import LISTED, DeliveryReport, Outcome, delivery_progress
 from pipeline.mailing.smtp import SmtpMailer
+from pipeline.state.ledger import LedgerStatus
 
 from .composer import make_composer
 from .conftest import PLP, add_members, parse_strict

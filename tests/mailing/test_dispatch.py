@@ -12,13 +12,14 @@ from datetime import date
 import pytest
 from click.testing import CliRunner
 
+from pipeline import coordinator
 from pipeline.bulletin.store import BulletinStore
 from pipeline.cli import cli
-from pipeline.content import load_content
 from pipeline.errors import ContentError, DeliveryError, PlpError
-from pipeline.mailing import dispatch
-from pipeline.mailing.members import MemberStore
+from pipeline.state import open_store
 from tests.conftest import ROOT, message
+
+from .conftest import import_csv
 
 PLP = "bergveld-centrum"
 COORDINATOR = "bin.centrum@bergveld.test"
@@ -37,14 +38,19 @@ def project(content_tree, make_config, smtp_server, tmp_path):
         site_url="https://plp.example.org",
     )
     config = dataclasses.replace(config, root=root, theme_dir=ROOT / "theme")
-    store = MemberStore(config)
-    for slug, sheet in ((PLP, MEMBERS), ("heidebeek-zuid", OTHER_PLP)):
-        path = tmp_path / f"{slug}.csv"
-        path.write_text(sheet, encoding="utf-8")
-        store.import_csv(path, slug, ("nl",), "test", "consent v1")
-    store.close()
-    draft = BulletinStore(config).draft(load_content(config), PLP)
+    with open_store(config) as state:
+        for slug, sheet in ((PLP, MEMBERS), ("heidebeek-zuid", OTHER_PLP)):
+            path = tmp_path / f"{slug}.csv"
+            path.write_text(sheet, encoding="utf-8")
+            import_csv(state.members, path, slug, ("nl",), "test", "consent v1")
+    draft = run(coordinator.draft, config, PLP)
     return config, draft
+
+
+def run(step, config, *args, **kwargs):
+    """One step of the workflow as one command runs it: on a desk of its own."""
+    with coordinator.Desk(config) as desk:
+        return step(desk, *args, **kwargs)
 
 
 def parsed(received):
@@ -54,13 +60,13 @@ def parsed(received):
 def test_send_refuses_an_unapproved_bulletin_and_sends_nothing(project, smtp_server):
     config, draft = project
     with pytest.raises(DeliveryError, match=r"not approved — run `plp bulletin test"):
-        dispatch.send(config, PLP, draft.number)
+        run(coordinator.send, config, PLP, draft.number)
     assert smtp_server.messages == []
 
 
 def test_test_copy_goes_to_the_coordinator_only(project, smtp_server):
     config, draft = project
-    copy = dispatch.send_test(config, PLP)
+    copy = run(coordinator.send_test, config, PLP)
     assert copy.recipient == COORDINATOR
     assert smtp_server.recipients() == [COORDINATOR]
     msg = parsed(smtp_server.messages[0])
@@ -71,8 +77,8 @@ def test_approved_bulletin_reaches_exactly_the_active_members_in_the_coordinator
     project, smtp_server
 ):
     config, draft = project
-    dispatch.approve(config, PLP, draft.number, "coordinator")
-    report = dispatch.send(config, PLP, draft.number)
+    run(coordinator.approve, config, PLP, draft.number, "coordinator")
+    report = run(coordinator.send, config, PLP, draft.number)
     assert report.sent == 2
     assert sorted(smtp_server.recipients()) == ["ann@example.org", "bart@example.net"]
     for received in smtp_server.messages:
@@ -90,47 +96,47 @@ def test_approved_bulletin_reaches_exactly_the_active_members_in_the_coordinator
 
 def test_sending_again_sends_nothing(project, smtp_server):
     config, draft = project
-    dispatch.approve(config, PLP, draft.number, "coordinator")
-    dispatch.send(config, PLP, draft.number)
+    run(coordinator.approve, config, PLP, draft.number, "coordinator")
+    run(coordinator.send, config, PLP, draft.number)
     with pytest.raises(DeliveryError, match="already sent"):
-        dispatch.send(config, PLP, draft.number)
+        run(coordinator.send, config, PLP, draft.number)
     assert len(smtp_server.messages) == 2
 
 
 def test_a_change_after_approval_cancels_it(project, smtp_server):
     config, draft = project
-    dispatch.approve(config, PLP, draft.number, "coordinator")
-    BulletinStore(config).draft(load_content(config), PLP, note="Vergadering op maandag.")
+    run(coordinator.approve, config, PLP, draft.number, "coordinator")
+    run(coordinator.draft, config, PLP, note="Vergadering op maandag.")
     with pytest.raises(DeliveryError, match="changed since coordinator approved it"):
-        dispatch.send(config, PLP, draft.number)
+        run(coordinator.send, config, PLP, draft.number)
     assert smtp_server.messages == []
 
 
 def test_a_hand_edited_draft_is_refused(project, smtp_server):
     config, draft = project
-    dispatch.approve(config, PLP, draft.number, "coordinator")
+    run(coordinator.approve, config, PLP, draft.number, "coordinator")
     template = draft.path("nl", "template")
     template.write_bytes(template.read_bytes().replace(b"Donkere dagen", b"Donkere nachten"))
     with pytest.raises(DeliveryError, match="changed since"):
-        dispatch.send(config, PLP, draft.number)
+        run(coordinator.send, config, PLP, draft.number)
     assert smtp_server.messages == []
 
 
 def test_urgent_content_stops_the_send(project, smtp_server):
     config, draft = project
-    dispatch.approve(config, PLP, draft.number, "coordinator")
+    run(coordinator.approve, config, PLP, draft.number, "coordinator")
     (config.content_dir / "messages" / "alarm.nl.md").write_text(
         message(extra="Urgency: urgent\n"), encoding="utf-8"
     )
     with pytest.raises(ContentError, match="urgent content is refused"):
-        dispatch.send(config, PLP, draft.number)
+        run(coordinator.send, config, PLP, draft.number)
     assert smtp_server.messages == []
 
 
 def test_unsubscribe_link_in_the_mail_removes_the_member_from_the_next_send(project, smtp_server):
     config, draft = project
-    dispatch.approve(config, PLP, draft.number, "coordinator")
-    dispatch.send(config, PLP, draft.number)
+    run(coordinator.approve, config, PLP, draft.number, "coordinator")
+    run(coordinator.send, config, PLP, draft.number)
     ann = next(m for m in smtp_server.messages if m.recipient == "ann@example.org")
     token = re.search(r"token=([\w.-]+)>", parsed(ann)["List-Unsubscribe"])[1]
     result = CliRunner().invoke(
@@ -139,9 +145,8 @@ def test_unsubscribe_link_in_the_mail_removes_the_member_from_the_next_send(proj
         env={"PLP_VAR_DIR": str(config.var_dir), "PLP_SECRET": config.secret},
     )
     assert result.exit_code == 0, result.output
-    store = MemberStore(config)
-    assert [r.email for r in store.active_members(PLP)] == ["bart@example.net"]
-    store.close()
+    with open_store(config) as state:
+        assert [r.email for r in state.members.active_members(PLP)] == ["bart@example.net"]
 
 
 def test_publish_demo_on_the_sample_content(tmp_path):
@@ -178,10 +183,10 @@ def test_real_mail_never_links_to_localhost(project, smtp_server):
     config, _ = project
     local = dataclasses.replace(config, site_url="http://localhost:8000", unsubscribe_url="")
     with pytest.raises(DeliveryError, match="only works on this computer — set PLP_SITE_URL"):
-        dispatch.send_test(local, PLP)
-    dispatch.approve(local, PLP, 1, "coordinator")
+        run(coordinator.send_test, local, PLP)
+    run(coordinator.approve, local, PLP, 1, "coordinator")
     with pytest.raises(DeliveryError, match="only works on this computer"):
-        dispatch.send(local, PLP, 1)
+        run(coordinator.send, local, PLP, 1)
     assert smtp_server.messages == []
 
 
@@ -189,7 +194,7 @@ def test_a_note_with_personal_data_is_refused_before_drafting(project):
     config, draft = project
     note = "Merci à Claire (GSM 0478 11 22 33, claire.m@gmail.com) qui a vu la 1-DEF-456 !"
     with pytest.raises(ContentError) as caught:
-        BulletinStore(config).draft(load_content(config), PLP, note=note, note_name="mot.md")
+        run(coordinator.draft, config, PLP, note=note, note_name="mot.md")
     found = sorted(p.message.split(" '")[0] for p in caught.value.problems)
     assert found == ["e-mail address", "licence plate", "phone number"]
     assert all(p.path == "mot.md" for p in caught.value.problems)
@@ -198,7 +203,7 @@ def test_a_note_with_personal_data_is_refused_before_drafting(project):
 
 def test_cli_send_twice_is_safe_and_a_sent_bulletin_gets_no_test_copy(project, smtp_server):
     config, draft = project
-    dispatch.approve(config, PLP, draft.number, "coordinator")
+    run(coordinator.approve, config, PLP, draft.number, "coordinator")
     env = {
         "PLP_VAR_DIR": str(config.var_dir),
         "PLP_SECRET": config.secret,
@@ -218,22 +223,19 @@ def test_cli_send_twice_is_safe_and_a_sent_bulletin_gets_no_test_copy(project, s
 
 
 def test_the_demo_leaves_real_members_and_waiting_drafts_alone(project, tmp_path):
-    from pipeline.demo import prepare_demo
-
     config, draft = project  # bergveld-centrum: a coordinator's draft, not approved
     said: list[str] = []
     outbox = dataclasses.replace(config, smtp_url=None)
     sheet = tmp_path / "real.csv"
     sheet.write_text("email;language\nreal.person@gmail.com;nl\n", encoding="utf-8")
-    store = MemberStore(outbox)
-    store.import_csv(sheet, "heidebeek-zuid", ("nl",), "coordinator", "consent v1")
-    store.close()
-    prepare_demo(outbox, load_content(outbox), said.append)
+    with open_store(outbox) as state:
+        import_csv(state.members, sheet, "heidebeek-zuid", ("nl",), "coordinator", "consent v1")
+    run(coordinator.prepare_demo, outbox, said.append)
     assert "DEMO: bergveld-centrum has a draft waiting for its coordinator — left alone" in said
     assert "DEMO: heidebeek-zuid has real members — left alone" in said
     assert BulletinStore(outbox).get(PLP, draft.number).content_hash == draft.content_hash
     with pytest.raises(PlpError, match="unset PLP_SMTP_URL"):
-        prepare_demo(config, load_content(config), said.append)
+        run(coordinator.prepare_demo, config, said.append)
 
 
 def test_with_a_dkim_key_every_copy_is_signed_and_verifies(project, smtp_server, dkim_key):
@@ -242,9 +244,9 @@ def test_with_a_dkim_key_every_copy_is_signed_and_verifies(project, smtp_server,
     config, draft = project
     key, record = dkim_key
     signed = dataclasses.replace(config, dkim_key_path=key, dkim_selector="plp2026")
-    dispatch.send_test(signed, PLP)
-    dispatch.approve(signed, PLP, draft.number, "coordinator")
-    dispatch.send(signed, PLP, draft.number)
+    run(coordinator.send_test, signed, PLP)
+    run(coordinator.approve, signed, PLP, draft.number, "coordinator")
+    run(coordinator.send, signed, PLP, draft.number)
     assert len(smtp_server.messages) == 3
 
     def dns(name, timeout=5):

@@ -18,7 +18,7 @@ from pipeline.bulletin.compose import compose
 from pipeline.bulletin.render import Renderer
 from pipeline.errors import ConfigError
 from pipeline.mailing.dkim import SIGNED_HEADERS, DkimSigner, _parse, relaxed_body
-from pipeline.mailing.members import Recipient
+from pipeline.state.members import Recipient
 
 from ..bulletin import factories
 from .composer import DOMAIN, make_composer

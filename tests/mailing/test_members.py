@@ -14,9 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.errors import ContentError, PlpError
-from pipeline.mailing import members as members_module
-from pipeline.mailing.ledger import LedgerStatus
-from pipeline.mailing.members import MemberStatus, MemberStore
+from pipeline.roster.importer import import_sheet
+from pipeline.state import members as members_module
+from pipeline.state import open_store
+from pipeline.state.ledger import LedgerStatus
+from pipeline.state.members import MemberStatus
 
 from .conftest import PLP, add_members
 
@@ -30,9 +32,8 @@ def sheet(tmp_path: Path, text: str, encoding: str = "utf-8", name: str = "leden
 
 
 def load(store, path, languages=LANGS):
-    return store.import_csv(
-        path, PLP, languages, "Coördinator", "Ik ga akkoord.", today=date(2026, 11, 29)
-    )
+    today = date(2026, 11, 29)
+    return import_sheet(store, path, PLP, languages, "Coördinator", "Ik ga akkoord.", None, today)
 
 
 def test_french_excel_sheet_with_bom_semicolons_and_split_names(store, tmp_path):
@@ -191,13 +192,13 @@ def test_active_members_streams_page_by_page(store, monkeypatch):
 
 
 def test_hard_bounces_make_a_member_bounced_at_the_limit(make_config):
-    store = MemberStore(make_config(hard_bounce_limit=2))
-    [email] = add_members(store, 1)
-    member_id = store.find(email)[0].id
-    assert store.record_hard_bounce(member_id) is MemberStatus.ACTIVE
-    assert store.record_hard_bounce(member_id) is MemberStatus.BOUNCED
-    assert list(store.active_members(PLP)) == []
-    store.close()
+    with open_store(make_config(hard_bounce_limit=2)) as state:
+        store = state.members
+        [email] = add_members(store, 1)
+        member_id = store.find(email)[0].id
+        assert store.record_hard_bounce(member_id) is MemberStatus.ACTIVE
+        assert store.record_hard_bounce(member_id) is MemberStatus.BOUNCED
+        assert list(store.active_members(PLP)) == []
 
 
 def test_export_is_everything_stored_about_a_person(store, ledger):
@@ -266,7 +267,7 @@ def test_hostile_sheets_are_imported_or_refused_never_crash(store, text, delimit
 
 
 def test_the_default_consent_wording_exists_in_every_language():
-    from pipeline.mailing.importer import DEFAULT_CONSENT, default_consent
+    from pipeline.roster.importer import DEFAULT_CONSENT, default_consent
 
     assert default_consent("en") == DEFAULT_CONSENT
     wordings = {lang: default_consent(lang) for lang in ("fr", "nl", "de")}

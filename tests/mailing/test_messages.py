@@ -9,10 +9,11 @@ from email.errors import MessageDefect
 import dkim
 import pytest
 
+from pipeline.coordinator import make_mailer
 from pipeline.errors import ConfigError
 from pipeline.mailing.delivery import deliver
 from pipeline.mailing.dkim import DkimSigner
-from pipeline.mailing.mailer import OutboxMailer, make_mailer
+from pipeline.mailing.outbox import OutboxMailer
 from pipeline.mailing.smtp import SmtpMailer
 
 from .composer import DOMAIN, make_composer

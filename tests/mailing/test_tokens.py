@@ -8,8 +8,8 @@ import pytest
 from itsdangerous import URLSafeSerializer
 
 from pipeline.errors import PlpError
-from pipeline.mailing.members import Member, MemberStatus
-from pipeline.mailing.tokens import UnsubscribeTokens, load_secret, pseudonym
+from pipeline.state.members import Member, MemberStatus
+from pipeline.tokens import UnsubscribeTokens, load_secret, pseudonym
 
 from .conftest import PLP, SECRET
 

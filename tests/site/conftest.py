@@ -43,7 +43,7 @@ def sample_site(sample_config):
     return sample_config.output_dir, report
 
 
-def build_tree(root: Path, files: dict[str, str]) -> Path:
+def build_tree(root: Path, files: dict[str, str], bulletins=()) -> Path:
     """A project folder with this content, our pelicanconf.py and theme; returns its output."""
     import textwrap
 
@@ -60,7 +60,7 @@ def build_tree(root: Path, files: dict[str, str]) -> Path:
         output_dir=root / "output",
         var_dir=root / "var",
     )
-    build_site(config)
+    build_site(config, bulletins=bulletins)
     return config.output_dir
 
 
@@ -87,7 +87,7 @@ CURRENT = f"""
 
 @pytest.fixture(scope="session")
 def site_with_bulletins(tmp_path_factory):
-    """The small tree with sent bulletins (the bulletin package's answer stubbed)."""
+    """The small tree with sent bulletins, handed to the build as its caller does."""
     import pipeline.bulletin.web as web
     from tests.conftest import MESSAGES, PAGES, PLPS, ZONES
 
@@ -100,13 +100,8 @@ def site_with_bulletins(tmp_path_factory):
         web.WebBulletin("florval-zoning", 1, "fr", date(2026, 1, 5), "Inactif", noise),
         web.WebBulletin("unknown-plp", 1, "fr", date(2026, 1, 5), "Inconnu", noise),
     ]
-    patch = pytest.MonkeyPatch()
-    patch.setattr(web, "sent_bulletins", lambda config: iter(sent))
-    try:
-        tree = {"registry/zones.yaml": ZONES, "registry/plps.yaml": PLPS, **MESSAGES, **PAGES}
-        yield build_tree(tmp_path_factory.mktemp("bulletins"), tree)
-    finally:
-        patch.undo()
+    tree = {"registry/zones.yaml": ZONES, "registry/plps.yaml": PLPS, **MESSAGES, **PAGES}
+    return build_tree(tmp_path_factory.mktemp("bulletins"), tree, sent)
 
 
 @pytest.fixture(scope="session")

@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from ..config import Config
 from ..errors import DeliveryError
-from . import db
+from .schema import now
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS approvals (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,   -- every approval is kept; the latest one counts
-    plp TEXT NOT NULL,
-    number INTEGER NOT NULL,
-    content_hash TEXT NOT NULL,
-    approved_by TEXT NOT NULL,
-    approved_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS approvals_bulletin ON approvals (plp, number, id);
-"""
+if TYPE_CHECKING:
+    from .store import Store
+
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
@@ -37,37 +28,29 @@ class Approval:
 
 
 class Approvals:
-    """The approvals recorded in the members database."""
+    """The approvals table: every approval is kept, the latest one counts."""
 
-    def __init__(self, config: Config):
-        self._conn = db.connect(config.members_db, threads=True)
-        self._conn.executescript(_SCHEMA)
-        self._lock = threading.Lock()
-
-    def close(self) -> None:
-        """Close the database connection."""
-        self._conn.close()
+    def __init__(self, store: Store):
+        self._store = store
 
     def approve(self, plp: str, number: int, content_hash: str, approved_by: str) -> Approval:
         """Record that approved_by approved this exact content (a sha256 hex digest)."""
         if not _SHA256.fullmatch(content_hash):
             raise ValueError(f"content_hash must be a sha256 hex digest, not {content_hash!r}")
-        stamp = db.now()
-        with self._lock, db.transaction(self._conn) as conn:
-            conn.execute(
-                "INSERT INTO approvals (plp, number, content_hash, approved_by, approved_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (plp, number, content_hash, approved_by, stamp),
-            )
+        stamp = now()
+        self._store.write(
+            "INSERT INTO approvals (plp, number, content_hash, approved_by, approved_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (plp, number, content_hash, approved_by, stamp),
+        )
         return Approval(plp, number, content_hash, approved_by, datetime.fromisoformat(stamp))
 
     def latest(self, plp: str, number: int) -> Approval | None:
         """The approval that counts for this bulletin, or None."""
-        with self._lock:
-            row = self._conn.execute(
-                "SELECT * FROM approvals WHERE plp = ? AND number = ? ORDER BY id DESC LIMIT 1",
-                (plp, number),
-            ).fetchone()
+        row = self._store.row(
+            "SELECT * FROM approvals WHERE plp = ? AND number = ? ORDER BY id DESC LIMIT 1",
+            (plp, number),
+        )
         if row is None:
             return None
         return Approval(

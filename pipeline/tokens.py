@@ -11,8 +11,9 @@ from typing import Protocol
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from ..config import Config
-from ..errors import PlpError
+from .addresses import email_key
+from .config import Config
+from .errors import PlpError
 
 # One salt per purpose: a token minted for one use can never be replayed for another.
 UNSUBSCRIBE_SALT = "plp.unsubscribe.v1"
@@ -44,11 +45,6 @@ def _create_secret(path: Path) -> None:
         return
     with os.fdopen(fd, "w", encoding="ascii") as out:
         out.write(secrets.token_urlsafe(48) + "\n")
-
-
-def email_key(email: str) -> str:
-    """The comparison key of a normalised address (case-insensitive, as providers treat it)."""
-    return email.casefold()
 
 
 def pseudonym(secret: str, email: str) -> str:

@@ -5,31 +5,19 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from ..config import Config
 from ..errors import DeliveryError
-from . import db
+from .schema import now
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS deliveries (
-    bulletin_id TEXT NOT NULL,          -- "plp-slug/7"
-    member_key TEXT NOT NULL,           -- the member's pseudonym, never the address
-    status TEXT NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    last_code INTEGER,
-    last_reason TEXT NOT NULL DEFAULT '',
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
-    PRIMARY KEY (bulletin_id, member_key)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS deliveries_member ON deliveries (member_key);
-"""
+if TYPE_CHECKING:
+    from .store import Store
 
 
 class LedgerStatus(StrEnum):
@@ -62,17 +50,11 @@ class Entry:
 
 
 class Ledger:
-    """The deliveries table; one connection shared by the sending threads under a lock."""
+    """The deliveries table: one row per (bulletin, member pseudonym)."""
 
-    def __init__(self, config: Config):
+    def __init__(self, store: Store, config: Config):
+        self._store = store
         self._locks_dir = config.var_dir / "locks"
-        self._conn = db.connect(config.members_db, threads=True)
-        self._conn.executescript(_SCHEMA)
-        self._lock = threading.Lock()
-
-    def close(self) -> None:
-        """Close the database connection."""
-        self._conn.close()
 
     @contextmanager
     def lock(self, bulletin_id: str) -> Iterator[None]:
@@ -98,28 +80,27 @@ class Ledger:
 
     def recover(self, bulletin_id: str) -> list[str]:
         """Rows a stopped run left in `sending` become `uncertain`; returns their member keys."""
-        with self._lock, db.transaction(self._conn) as conn:
+        with self._store.transaction() as tx:
             keys = [
                 row[0]
-                for row in conn.execute(
+                for row in tx.execute(
                     "SELECT member_key FROM deliveries WHERE bulletin_id = ? AND status = ?",
                     (bulletin_id, LedgerStatus.SENDING),
                 )
             ]
-            conn.execute(
-                "UPDATE deliveries SET status = 'uncertain', last_reason = ?, updated_at = ?"
-                " WHERE bulletin_id = ? AND status = 'sending'",
-                (INTERRUPTED, db.now(), bulletin_id),
+            tx.execute(
+                "UPDATE deliveries SET status = ?, last_reason = ?, updated_at = ?"
+                " WHERE bulletin_id = ? AND status = ?",
+                (LedgerStatus.UNCERTAIN, INTERRUPTED, now(), bulletin_id, LedgerStatus.SENDING),
             )
         return keys
 
     def entry(self, bulletin_id: str, member_key: str) -> Entry | None:
         """The row for this member, or None."""
-        with self._lock:
-            row = self._conn.execute(
-                "SELECT * FROM deliveries WHERE bulletin_id = ? AND member_key = ?",
-                (bulletin_id, member_key),
-            ).fetchone()
+        row = self._store.row(
+            "SELECT * FROM deliveries WHERE bulletin_id = ? AND member_key = ?",
+            (bulletin_id, member_key),
+        )
         return _entry(row) if row else None
 
     def mark_sending(self, bulletin_id: str, member_key: str) -> None:
@@ -140,26 +121,25 @@ class Ledger:
         self._write(bulletin_id, member_key, status, code, reason[:500], int(attempt))
 
     def _write(self, bulletin_id, member_key, status, code, reason, attempts) -> None:
-        stamp = db.now()
-        with self._lock, db.transaction(self._conn) as conn:
-            conn.execute(
-                "INSERT INTO deliveries VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (bulletin_id, member_key) DO UPDATE SET status = excluded.status,"
-                " attempts = attempts + excluded.attempts, last_code = excluded.last_code,"
-                " last_reason = excluded.last_reason, updated_at = excluded.updated_at",
-                (bulletin_id, member_key, status, attempts, code, reason, stamp, stamp),
-            )
+        stamp = now()
+        self._store.write(
+            "INSERT INTO deliveries VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (bulletin_id, member_key) DO UPDATE SET status = excluded.status,"
+            " attempts = deliveries.attempts + excluded.attempts,"
+            " last_code = excluded.last_code, last_reason = excluded.last_reason,"
+            " updated_at = excluded.updated_at",
+            (bulletin_id, member_key, status, attempts, code, reason, stamp, stamp),
+        )
 
     def entries(self, bulletin_id: str, status: LedgerStatus | None = None) -> Iterator[Entry]:
         """Stream the rows of a bulletin (in one status if given), a page at a time."""
         last = ""
         while True:
-            with self._lock:
-                rows = self._conn.execute(
-                    "SELECT * FROM deliveries WHERE bulletin_id = ? AND (? IS NULL OR status = ?)"
-                    " AND member_key > ? ORDER BY member_key LIMIT 1000",
-                    (bulletin_id, status, status, last),
-                ).fetchall()
+            rows = self._store.rows(
+                "SELECT * FROM deliveries WHERE bulletin_id = ? AND (? IS NULL OR status = ?)"
+                " AND member_key > ? ORDER BY member_key LIMIT 1000",
+                (bulletin_id, status, status, last),
+            )
             if not rows:
                 return
             yield from (_entry(row) for row in rows)
@@ -167,12 +147,11 @@ class Ledger:
 
     def counts(self, bulletin_id: str) -> dict[LedgerStatus, int]:
         """How many rows of the bulletin are in each status."""
-        with self._lock:
-            rows = self._conn.execute(
-                "SELECT status, count(*) FROM deliveries WHERE bulletin_id = ? GROUP BY status",
-                (bulletin_id,),
-            )
-            found = {LedgerStatus(status): n for status, n in rows}
+        rows = self._store.rows(
+            "SELECT status, count(*) FROM deliveries WHERE bulletin_id = ? GROUP BY status",
+            (bulletin_id,),
+        )
+        found = {LedgerStatus(status): n for status, n in rows}
         return {status: found.get(status, 0) for status in LedgerStatus}
 
 

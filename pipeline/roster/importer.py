@@ -1,17 +1,16 @@
-"""Add a checked spreadsheet to the member list in one transaction, with a consent record each."""
+"""Import a coordinator's spreadsheet into a PLP's member list, with a consent record each."""
 
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from ..errors import Problem, relpath
 from ..i18n import N_, gettext_for
-from . import db
-from .spreadsheet import Sheet
-from .tokens import email_key
+from ..state.members import Members, NewMember
+from .spreadsheet import read_sheet
 
 DEFAULT_CONSENT = N_("I agree to receive this PLP's prevention bulletins by e-mail.")
 """What members agreed to unless the coordinator gives the wording; stored translated."""
@@ -41,53 +40,52 @@ class ImportReport:
         return "\n".join(lines)
 
 
-def insert_sheet(
-    conn: sqlite3.Connection,
-    sheet: Sheet,
-    plp: str,
+def import_sheet(
+    members: Members,
     path: Path,
+    plp: str,
+    languages: tuple[str, ...],
     recorded_by: str,
     consent_text: str | None,
     consent_method: str | None,
+    today: date,
 ) -> ImportReport:
-    """Insert the sheet's new members (inside the caller's transaction); known ones are left.
+    """Read a spreadsheet and add its new members, all or nothing (ContentError lists every
+    rejected row); people already on the list are left as they are.
 
     The consent record keeps the wording each member agreed to: `consent_text` when given,
     else the default wording in the member's language.
     """
+    sheet = read_sheet(path, languages, today)
     method = consent_method or f"member list kept by the coordinator ({path.name})"
-    duplicates = list(sheet.duplicates)
-    imported, stamp = 0, db.now()
+    people = {}
     for row in sheet.rows:
-        existing = conn.execute(
-            "SELECT status FROM members WHERE plp = ? AND email_key = ?",
-            (plp, email_key(row.email)),
-        ).fetchone()
-        if existing:
-            # Never re-subscribe someone who left: only they can ask to come back.
-            message = f"{row.email} is already a member ({existing[0]})"
-            duplicates.append(Problem(relpath(path), row.line, message, "left unchanged"))
-            continue
-        member_id = conn.execute(
-            "INSERT INTO members (plp, email, email_key, name, language, status, created,"
-            " updated) VALUES (?, ?, ?, ?, ?, 'active', ?, ?)",
-            (plp, row.email, email_key(row.email), row.name, row.language, stamp, stamp),
-        ).lastrowid
-        given_on = row.consent_date and row.consent_date.isoformat()
         text = consent_text if consent_text is not None else default_consent(row.language)
-        conn.execute(
-            "INSERT INTO consents VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                member_id,
-                given_on,
-                row.consent_method or method,
-                recorded_by,
-                text,
-                hashlib.sha256(text.encode()).hexdigest()[:12],
-                stamp,
-            ),
+        person = NewMember(
+            email=row.email,
+            name=row.name,
+            language=row.language,
+            consent_text=text,
+            consent_version=hashlib.sha256(text.encode()).hexdigest()[:12],
+            consent_method=row.consent_method or method,
+            recorded_by=recorded_by,
+            consent_given_on=row.consent_date,
         )
-        imported += 1
+        people[person] = row.line
+    known = members.add(plp, people)
+    duplicates = list(sheet.duplicates) + [
+        Problem(
+            relpath(path),
+            people[person],
+            f"{person.email} is already a member ({status})",
+            "left unchanged",
+        )
+        for person, status in known
+    ]
     return ImportReport(
-        relpath(path), plp, imported, tuple(sorted(duplicates)), sheet.ignored_columns
+        relpath(path),
+        plp,
+        len(people) - len(known),
+        tuple(sorted(duplicates)),
+        sheet.ignored_columns,
     )

@@ -12,10 +12,10 @@ from datetime import date, datetime
 from email.utils import parseaddr
 from pathlib import Path
 
-from email_validator import EmailNotValidError, validate_email
+from email_validator import EmailNotValidError
 
+from ..addresses import checked_address, email_key
 from ..errors import ContentError, Problem, relpath
-from .tokens import email_key
 
 # Header names compare without accents, case, spaces, punctuation: "Adresse e-mail" → adresseemail.
 _COLUMNS = {
@@ -43,15 +43,6 @@ _YES = {"yes", "oui", "ja", "y", "o", "j", "x", "1", "true", "vrai", "waar"}
 _NO = {"no", "non", "nee", "neen", "nein", "n", "0", "false", "faux", "onwaar"}
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
-
-
-def checked_address(address: str) -> str:
-    """An address in email-validator's normal form (EmailNotValidError if it is not one).
-
-    test_environment admits the reserved .test names that sample and test members use (mail to
-    them never leaves); DNS is never asked (a coordinator may import offline).
-    """
-    return validate_email(address, check_deliverability=False, test_environment=True).normalized
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,67 @@
+"""The coordinator's workflow, one library layer under every face (the CLI, `plp publish`, the
+web service): draft, test copy, approve, send, the member list, the site with its bulletins.
+
+Each function takes a `Desk` (the resources of one command) and returns a typed result; the
+faces only parse input and present output.
+"""
+
+from .demo import DEMO_APPROVER, prepare_demo
+from .desk import Desk, make_mailer
+from .drafting import draft
+from .membership import (
+    Erased,
+    export,
+    forget,
+    import_members,
+    list_members,
+    memberships,
+    registry_plp,
+    unsubscribe,
+    unsubscribe_token,
+)
+from .publishing import PublishReport, build, publish, site_bulletins
+from .sending import (
+    AlreadySent,
+    Approved,
+    TestCopy,
+    approve,
+    approved_unsent,
+    bulletin_id,
+    current_approval,
+    find_draft,
+    recipients_count,
+    send,
+    send_test,
+)
+
+__all__ = [
+    "DEMO_APPROVER",
+    "AlreadySent",
+    "Approved",
+    "Desk",
+    "Erased",
+    "PublishReport",
+    "TestCopy",
+    "approve",
+    "approved_unsent",
+    "build",
+    "bulletin_id",
+    "current_approval",
+    "draft",
+    "export",
+    "find_draft",
+    "forget",
+    "import_members",
+    "list_members",
+    "make_mailer",
+    "memberships",
+    "prepare_demo",
+    "publish",
+    "recipients_count",
+    "registry_plp",
+    "send",
+    "send_test",
+    "site_bulletins",
+    "unsubscribe",
+    "unsubscribe_token",
+]

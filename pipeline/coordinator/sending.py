@@ -1,0 +1,215 @@
+"""The coordinator's part: a test copy, approval of that exact content, then the real send."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from email.utils import formatdate
+from urllib.parse import urlsplit
+
+from ..bulletin.compose import MessageTemplate
+from ..bulletin.store import Draft, DraftStatus
+from ..config import Config
+from ..errors import DeliveryError
+from ..mailing.delivery import BOUNCE_LOCAL_PART, deliver
+from ..mailing.dkim import DkimSigner
+from ..mailing.mailer import Envelope, SendFailure
+from ..mailing.report import DeliveryReport, Progress
+from ..model import Plp
+from ..state.approvals import Approval
+from ..state.members import Recipient
+from ..tokens import UnsubscribeTokens
+from .desk import Desk
+
+
+class AlreadySent(DeliveryError):
+    """The bulletin went out before: sending it again does nothing (not a failure)."""
+
+
+@dataclass(frozen=True)
+class TestCopy:
+    plp: str
+    number: int
+    recipient: str
+    languages: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Approved:
+    """A bulletin waiting to be sent, and whether its approval still matches its content."""
+
+    draft: Draft
+    approval: Approval
+    matches: bool
+
+
+def bulletin_id(plp: str, number: int) -> str:
+    """The ledger's name for a bulletin: one row per (this, member)."""
+    return f"{plp}/{number}"
+
+
+def find_draft(desk: Desk, plp_slug: str, number: int | None = None) -> Draft:
+    """Bulletin `number` of a PLP, or its latest; a clear error when there is none."""
+    if number is not None:
+        return desk.bulletins.get(plp_slug, number)
+    latest = desk.bulletins.latest(plp_slug)
+    if latest is None:
+        desk.plp(plp_slug)  # an unknown PLP says so, with suggestions
+        raise DeliveryError(
+            f"PLP {plp_slug} has no bulletin yet — run `plp bulletin draft {plp_slug}` first"
+        )
+    return latest
+
+
+def send_test(desk: Desk, plp_slug: str, number: int | None = None) -> TestCopy:
+    """Send every edition of the draft to the coordinator's role address only."""
+    config = desk.config
+    plp = desk.plp(plp_slug)
+    draft = _unsent(find_draft(desk, plp_slug, number))
+    _refuse_local_links(config)
+    signer = DkimSigner.from_config(config)  # a bad key stops here, before anything is sent
+    stamp = str(int(time.time()))
+    for lang in draft.languages:
+        template = draft.template(lang)
+        data = template.for_member(
+            plp.coordinator.email,
+            plp.coordinator.name,
+            f"{config.unsubscribe_url}?token=test-copy",
+            f"mailto:{BOUNCE_LOCAL_PART}@{config.sending_domain}?subject=test-copy",
+            template.message_id(f"test-{lang}-{stamp}"),
+        )
+        if signer:
+            data = signer.sign(data)
+        envelope = Envelope(
+            _sender(config),
+            plp.coordinator.email,
+            data,
+            f"{bulletin_id(plp_slug, draft.number)}/test",
+            f"test-{lang}-{stamp}",
+        )
+        try:
+            desk.mailer.send(envelope)
+        except SendFailure as exc:
+            raise DeliveryError(
+                f"the test copy to {plp.coordinator.email} was not accepted ({exc}) — "
+                "check the coordinator's address in content/registry/plps.yaml and the SMTP "
+                "settings, then try again"
+            ) from None
+    return TestCopy(plp_slug, draft.number, plp.coordinator.email, draft.languages)
+
+
+def current_approval(desk: Desk, plp_slug: str, number: int) -> Approval | None:
+    """The approval that counts for bulletin `number` of a PLP, or None."""
+    return desk.store.approvals.latest(plp_slug, number)
+
+
+def approve(desk: Desk, plp_slug: str, number: int, approved_by: str) -> Approval:
+    """Record the coordinator's approval of bulletin `number` exactly as it is now."""
+    draft = _unsent(find_draft(desk, plp_slug, number))
+    current = draft.current_hash()
+    if current != draft.content_hash:
+        raise DeliveryError(
+            f"the files of bulletin {number} of PLP {plp_slug} were changed by "
+            f"hand — run `plp bulletin draft {plp_slug}` again and review it"
+        )
+    return desk.store.approvals.approve(plp_slug, number, current, approved_by)
+
+
+def recipients_count(desk: Desk, plp_slug: str) -> int:
+    """How many members a send of the PLP's bulletin would reach."""
+    return desk.store.members.count_active(plp_slug)
+
+
+def send(
+    desk: Desk, plp_slug: str, number: int, *, progress: Progress | None = None
+) -> DeliveryReport:
+    """Deliver an approved bulletin to the PLP's active members; resumable, never twice."""
+    config = desk.config
+    plp = desk.plp(plp_slug)  # loads the content: refuses urgent or broken content outright
+    draft = find_draft(desk, plp_slug, number)
+    if draft.status is DraftStatus.SENT:
+        raise AlreadySent(
+            f"bulletin {number} of PLP {plp_slug} was already sent on "
+            f"{draft.sent_at} — nothing to do"
+        )
+    _refuse_local_links(config)
+    store = desk.store
+    store.approvals.check_approved(plp_slug, number, draft.current_hash())
+    report = deliver(
+        bulletin_id(plp_slug, number),
+        store.members.active_members(plp_slug),
+        _composer(config, plp, draft),
+        desk.mailer,
+        store.ledger,
+        config,
+        progress,
+        members=store.members,
+        sender=_sender(config),
+    )
+    desk.bulletins.mark_sent(plp_slug, number)
+    return report
+
+
+def approved_unsent(desk: Desk) -> list[Approved]:
+    """Each PLP's latest unsent draft that has an approval, and whether it still matches."""
+    found = []
+    for slug in sorted(desk.content.plps):
+        draft = desk.bulletins.latest(slug)
+        if draft is None or draft.status is DraftStatus.SENT:
+            continue
+        approval = desk.store.approvals.latest(slug, draft.number)
+        if approval is not None:
+            found.append(Approved(draft, approval, approval.content_hash == draft.current_hash()))
+    return found
+
+
+def _unsent(draft: Draft) -> Draft:
+    if draft.status is DraftStatus.SENT:
+        raise DeliveryError(
+            f"bulletin {draft.number} of PLP {draft.plp} was already sent on "
+            f"{draft.sent_at} — draft the next one with `plp bulletin draft {draft.plp}`"
+        )
+    return draft
+
+
+def _composer(config: Config, plp: Plp, draft: Draft):
+    """Fill each member's copy: their language's edition, else the PLP's first one."""
+    templates: dict[str, MessageTemplate] = {lang: draft.template(lang) for lang in draft.languages}
+    fallback = next(
+        templates[lang] for lang in (*plp.languages, *draft.languages) if lang in templates
+    )
+    tokens = UnsubscribeTokens.from_config(config)
+    signer = DkimSigner.from_config(config)
+    date = formatdate(localtime=False, usegmt=True).replace("GMT", "+0000")
+
+    def compose(r: Recipient) -> bytes:
+        template = templates.get(r.language, fallback)
+        token = tokens.make_token(r)
+        address = r.ascii_email
+        if address is None:
+            raise DeliveryError("the address needs SMTPUTF8, which this sender does not use")
+        data = template.for_member(
+            address,
+            r.name or None,
+            f"{config.unsubscribe_url}?token={token}",
+            f"mailto:unsubscribe@{config.sending_domain}?subject=unsubscribe%20{token}",
+            template.message_id(r.pseudonym[:24]),
+            date,
+        )
+        return signer.sign(data) if signer else data
+
+    return compose
+
+
+def _refuse_local_links(config: Config) -> None:
+    """Real mail must not link to a preview address that only works on this computer."""
+    host = urlsplit(config.site_url).hostname or ""
+    if config.smtp_url and (host in ("localhost", "::1") or host.startswith("127.")):
+        raise DeliveryError(
+            f"the e-mails would link to {config.site_url}, which only works on this computer — "
+            "set PLP_SITE_URL (or SITEURL in pelicanconf.py) to the site's public address"
+        )
+
+
+def _sender(config: Config) -> str:
+    return f"{BOUNCE_LOCAL_PART}@{config.sending_domain}"

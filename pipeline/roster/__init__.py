@@ -1,0 +1,1 @@
+"""The member list a coordinator keeps: the spreadsheet import, consent wording, sample members."""

@@ -1,0 +1,74 @@
+"""The members' GDPR rights: what an export holds and looks like, what an erasure leaves."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..errors import PlpError
+from .schema import now
+
+if TYPE_CHECKING:
+    from .store import Store
+
+FORMATS = ("json", "csv")
+_MEMBER_FIELDS = (
+    "email",
+    "plp",
+    "name",
+    "language",
+    "status",
+    "status_reason",
+    "hard_bounces",
+    "created",
+    "updated",
+)
+_CONSENT_FIELDS = ("given_on", "method", "recorded_by", "text", "version", "recorded_at")
+
+
+@dataclass(frozen=True)
+class Erasure:
+    """What forget() did: the memberships erased and the pseudonym the ledger still knows."""
+
+    pseudonym: str
+    plps: tuple[str, ...]
+
+
+def render(records: list[dict], sent: list[dict], fmt: str) -> str:
+    """The export as JSON (nested) or CSV (one row per membership and consent record)."""
+    if fmt == "json":
+        document = {"exported_at": now(), "members": records}
+        if sent:
+            document["deliveries"] = sent
+        return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    if fmt != "csv":
+        raise PlpError(f"unknown export format {fmt!r} — use one of {', '.join(FORMATS)}")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([*_MEMBER_FIELDS, *(f"consent_{f}" for f in _CONSENT_FIELDS), "deliveries"])
+    summary = "; ".join(f"{d['bulletin_id']} {d['status']} {d['updated_at']}" for d in sent)
+    for record in records:
+        for consent in record["consent"] or [dict.fromkeys(_CONSENT_FIELDS, "")]:
+            writer.writerow(
+                [
+                    *(record[f] for f in _MEMBER_FIELDS),
+                    *(consent[f] for f in _CONSENT_FIELDS),
+                    summary,
+                ]
+            )
+    return out.getvalue()
+
+
+def record(store: Store, row) -> dict:
+    """One membership with its consent records, as the export shows it."""
+    consent = store.rows(
+        "SELECT given_on, method, recorded_by, text, version, recorded_at FROM consents"
+        " WHERE member_id = ? ORDER BY recorded_at",
+        (row["id"],),
+    )
+    result = {field: row[field] for field in _MEMBER_FIELDS}
+    result["consent"] = [dict(c) for c in consent]
+    return result

@@ -1,0 +1,83 @@
+"""The schema of the private state, as numbered migrations: a database is brought up to date
+when it is opened, and one written by a newer plp is refused rather than misread.
+
+Statuses are not spelled here: the views pass their `StrEnum` values as parameters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One step of the schema; `sqlite` is its statements separated by `;`."""
+
+    version: int
+    summary: str
+    sqlite: str
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    # Version 1 is the schema the first releases created table by table: IF NOT EXISTS lets it
+    # adopt their files as they are.
+    Migration(
+        1,
+        "members, consent records, approvals, the send ledger",
+        """
+        CREATE TABLE IF NOT EXISTS members (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: a token names an id forever
+            plp TEXT NOT NULL,
+            email TEXT,                            -- normalised; NULL once erased
+            email_key TEXT,                        -- case-folded, for uniqueness; NULL once erased
+            name TEXT NOT NULL DEFAULT '',
+            language TEXT NOT NULL,
+            status TEXT NOT NULL,
+            status_reason TEXT NOT NULL DEFAULT '',
+            hard_bounces INTEGER NOT NULL DEFAULT 0,
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX IF NOT EXISTS members_plp_email ON members (plp, email_key)
+            WHERE email_key IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS members_email ON members (email_key);
+        CREATE TABLE IF NOT EXISTS consents (
+            member_id INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+            given_on TEXT,                         -- as the sheet says; NULL when it does not say
+            method TEXT NOT NULL,
+            recorded_by TEXT NOT NULL,
+            text TEXT NOT NULL,
+            version TEXT NOT NULL,
+            recorded_at TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS consents_member ON consents (member_id);
+        CREATE TABLE IF NOT EXISTS approvals (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,  -- every approval is kept; the latest counts
+            plp TEXT NOT NULL,
+            number INTEGER NOT NULL,
+            content_hash TEXT NOT NULL,
+            approved_by TEXT NOT NULL,
+            approved_at TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS approvals_bulletin ON approvals (plp, number, id);
+        CREATE TABLE IF NOT EXISTS deliveries (
+            bulletin_id TEXT NOT NULL,             -- "plp-slug/7"
+            member_key TEXT NOT NULL,              -- the member's pseudonym, never the address
+            status TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_code INTEGER,
+            last_reason TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (bulletin_id, member_key)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS deliveries_member ON deliveries (member_key)
+        """,
+    ),
+)
+
+
+def now() -> str:
+    """The current UTC time as ISO 8601, to the second: how every table stores time."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
