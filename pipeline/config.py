@@ -124,7 +124,9 @@ def _read_pelicanconf(path: Path) -> dict[str, Any]:
         ) from None
 
 
-def _given(setting: Setting, conf: Mapping[str, Any], env: Mapping[str, str]) -> tuple:
+def _given(
+    setting: Setting, conf: Mapping[str, Any], env: Mapping[str, str]
+) -> tuple[object, str | None]:
     """(raw value, where it came from), or (None, None); empty values count as unset."""
     if setting.env and env.get(setting.env, "").strip():
         return env[setting.env], f"environment variable {setting.env}"
@@ -221,7 +223,11 @@ def _folder_problems(root: Path, values: Mapping[str, Any], origins: Mapping[str
         return f"{BY_FIELD[name].env} {folders[name]}"
 
     def origin(*names: str) -> str:
-        given = [origins[name] for name in names if name in origins]
+        # Blame what the user set last: the environment overrides pelicanconf.py.
+        given = sorted(
+            (origins[name] for name in names if name in origins),
+            key=lambda where: not where.startswith("environment"),
+        )
         return given[0] if given else f"default {BY_FIELD[names[0]].env}"
 
     problems = []
