@@ -1,23 +1,31 @@
-"""The one typed configuration object: pelicanconf.py for settings, the environment for secrets."""
+"""The one typed configuration object, loaded from pelicanconf.py and the environment.
+
+The settings themselves (names, types, defaults, meaning) are declared once, in settings.py.
+"""
 
 from __future__ import annotations
 
+import difflib
 import os
 import runpy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlsplit
+from typing import Any
 
 from .errors import ConfigError, Problem
+from .settings import BY_FIELD, DEFAULTS, SETTINGS, Setting
 
 LANGUAGES = ("fr", "nl", "de", "en")
+DKIM_KEY_HOWTO = (
+    "generate one with `openssl genrsa -out dkim.pem 2048` (its public key goes in DNS)"
+)
 
 
 @dataclass(frozen=True)
 class Config:
-    """Every setting plp uses, validated once at load time."""
+    """Every setting plp uses, validated once at load time (meanings: settings.py)."""
 
     root: Path
     """Project folder: holds pelicanconf.py, content/, theme/."""
@@ -27,37 +35,39 @@ class Config:
     var_dir: Path
     """Private state (members, approvals, ledger, outbox); never published, never in git."""
     theme_dir: Path
+    """Not a setting: plp's templates, always <root>/theme (Pelican's THEME may name a
+    built-in theme, which has none of them)."""
     site_url: str
-    """Absolute URL the site is served from, without trailing slash (feeds and e-mails need it)."""
-    site_name: str = "PLP"
-    sending_domain: str = "plp.example.org"
-    """Domain of every From address (SPF/DKIM/DMARC align); never a coordinator mailbox."""
-    unsubscribe_url: str = ""
-    """One-click unsubscribe endpoint (RFC 8058); defaults to {site_url}/unsubscribe."""
-    smtp_url: str | None = None
-    """smtp://host:port (plain, local relay), smtp+starttls://… or smtps://…; None: the outbox."""
+    site_name: str = DEFAULTS["site_name"]
+    sending_domain: str = DEFAULTS["sending_domain"]
+    unsubscribe_url: str = DEFAULTS["unsubscribe_url"]
+    """Defaults to {site_url}/unsubscribe."""
+    smtp_url: str | None = field(default=None, repr=False)  # may carry a password
     smtp_username: str | None = None
     smtp_password: str | None = field(default=None, repr=False)
-    smtp_concurrency: int = 4
-    smtp_rate: float = 0.0
-    """Messages per second at most; 0 means no limit."""
-    smtp_timeout: float = 30.0
-    max_attempts: int = 5
-    """Attempts per member on temporary (4xx) failures before the delivery is recorded failed."""
-    hard_bounce_limit: int = 3
-    """Hard bounces (5xx) after which a member is marked bounced."""
+    smtp_concurrency: int = DEFAULTS["smtp_concurrency"]
+    smtp_rate: float = DEFAULTS["smtp_rate"]
+    smtp_timeout: float = DEFAULTS["smtp_timeout"]
+    max_attempts: int = DEFAULTS["max_attempts"]
+    hard_bounce_limit: int = DEFAULTS["hard_bounce_limit"]
     secret: str | None = field(default=None, repr=False)
-    """Signs unsubscribe tokens; from PLP_SECRET, else generated once under var/."""
+    """Signs unsubscribe tokens; None: generated once under var/."""
     dkim_key_path: Path | None = None
     dkim_selector: str | None = None
     languages: tuple[str, ...] = LANGUAGES
-    timezone: str = "Europe/Brussels"
+    """Not a setting: the languages plp has translations for."""
+    timezone: str = DEFAULTS["timezone"]
     today: date | None = None
-    """Pins 'today' for reproducible builds and tests (PLP_TODAY); None means the real date."""
+    """None means the real date."""
+    cache_dir: Path | None = None
+    """Defaults to <root>/cache."""
 
     def __post_init__(self) -> None:
-        if not self.unsubscribe_url:  # derived, so every way of making a Config agrees
+        # Derived here, so every way of making a Config agrees.
+        if not self.unsubscribe_url:
             object.__setattr__(self, "unsubscribe_url", f"{self.site_url}/unsubscribe")
+        if self.cache_dir is None:
+            object.__setattr__(self, "cache_dir", self.root / DEFAULTS["cache_dir"])
 
     @property
     def members_db(self) -> Path:
@@ -72,150 +82,167 @@ class Config:
         return self.today or date.today()
 
 
-# pelicanconf.py names → Config fields (env names are PLP_<FIELD> upper-case).
-_SETTINGS = {
-    "SITEURL": "site_url",
-    "SITENAME": "site_name",
-    "PLP_SENDING_DOMAIN": "sending_domain",
-    "PLP_UNSUBSCRIBE_URL": "unsubscribe_url",
-    "PLP_SMTP_CONCURRENCY": "smtp_concurrency",
-    "PLP_SMTP_RATE": "smtp_rate",
-    "PLP_SMTP_TIMEOUT": "smtp_timeout",
-    "PLP_MAX_ATTEMPTS": "max_attempts",
-    "PLP_HARD_BOUNCE_LIMIT": "hard_bounce_limit",
-    "PLP_DKIM_KEY": "dkim_key_path",
-    "PLP_DKIM_SELECTOR": "dkim_selector",
-    "TIMEZONE": "timezone",
-}
-_ENV = {
-    "PLP_SITE_URL": "site_url",
-    "PLP_SENDING_DOMAIN": "sending_domain",
-    "PLP_UNSUBSCRIBE_URL": "unsubscribe_url",
-    "PLP_SMTP_URL": "smtp_url",
-    "PLP_SMTP_USERNAME": "smtp_username",
-    "PLP_SMTP_PASSWORD": "smtp_password",
-    "PLP_SMTP_CONCURRENCY": "smtp_concurrency",
-    "PLP_SMTP_RATE": "smtp_rate",
-    "PLP_SMTP_TIMEOUT": "smtp_timeout",
-    "PLP_SECRET": "secret",
-    "PLP_DKIM_KEY": "dkim_key_path",
-    "PLP_DKIM_SELECTOR": "dkim_selector",
-    "PLP_CONTENT_DIR": "content_dir",
-    "PLP_OUTPUT_DIR": "output_dir",
-    "PLP_VAR_DIR": "var_dir",
-    "PLP_TODAY": "today",
-}
-_INTS = {"smtp_concurrency", "max_attempts", "hard_bounce_limit"}
-_FLOATS = {"smtp_rate", "smtp_timeout"}
-_PATHS = {"content_dir", "output_dir", "var_dir", "dkim_key_path"}
-
-
 def load_config(root: Path | None = None, env: Mapping[str, str] | None = None) -> Config:
-    """Read root/pelicanconf.py and the environment; report every bad value at once."""
+    """Read root/pelicanconf.py, then the environment (which wins); report every bad value."""
     root = (root or Path.cwd()).resolve()
     env = os.environ if env is None else env
-    conf_file = root / "pelicanconf.py"
-    raw: dict[str, object] = {}
-    origin: dict[str, str] = {}
-    if conf_file.exists():
-        try:
-            module = runpy.run_path(str(conf_file))
-        except Exception as exc:  # a user's file: report it, never a traceback
-            line = getattr(exc, "lineno", 0) or 0
-            raise ConfigError(
-                [Problem(str(conf_file), line, f"cannot load: {exc}", "fix the Python syntax")]
-            ) from None
-        for name, key in _SETTINGS.items():
-            if name in module and module[name] not in (None, ""):
-                raw[key], origin[key] = module[name], f"pelicanconf.py {name}"
-    for name, key in _ENV.items():
-        if env.get(name):
-            raw[key], origin[key] = env[name], f"environment variable {name}"
-
-    problems: list[Problem] = []
-    values: dict[str, object] = {}
-    for key, value in raw.items():
-        try:
-            values[key] = _convert(key, value, root)
-        except ValueError as exc:
-            problems.append(Problem(origin[key], 0, f"bad value {value!r}: {exc}", _HINTS[key]))
-
-    site_url = str(values.get("site_url", "http://localhost:8000")).rstrip("/")
-    if urlsplit(site_url).scheme not in ("http", "https"):
-        problems.append(
-            Problem(
-                origin.get("site_url", "SITEURL"),
-                0,
-                f"site URL {site_url!r} is not absolute",
-                "set SITEURL (or PLP_SITE_URL) to e.g. https://plp.example.org",
-            )
-        )
-    smtp = values.get("smtp_url")
-    if smtp and urlsplit(str(smtp)).scheme not in ("smtp", "smtp+starttls", "smtps"):
-        problems.append(
-            Problem(
-                origin["smtp_url"],
-                0,
-                f"unsupported SMTP URL {smtp!r}",
-                "use smtp://host:port, smtp+starttls://host:587 or smtps://host:465",
-            )
-        )
+    conf = _read_pelicanconf(root / "pelicanconf.py")
+    problems = _misplaced_names(conf)
+    values: dict[str, Any] = {}
+    origins: dict[str, str] = {}  # only for values a user gave
+    for setting in SETTINGS:
+        raw, origin = _given(setting, conf, env)
+        if origin is None:
+            value = setting.default
+        else:
+            try:
+                value = setting.convert(raw)
+            except ValueError as exc:
+                message = f"{setting.shown(raw)} {exc}"
+                problems.append(Problem(origin, 0, message, setting.hint))
+                continue  # relations below skip what could not be read
+            origins[setting.field] = origin
+        if isinstance(value, Path) and not value.is_absolute():
+            value = root / value
+        values[setting.field] = value
+    problems += _dkim_problems(values, origins)
+    problems += _folder_problems(root, values, origins)
     if problems:
         raise ConfigError(problems)
-    values["site_url"] = site_url
-    return Config(
-        root=root,
-        content_dir=Path(values.pop("content_dir", root / "content")),
-        output_dir=Path(values.pop("output_dir", root / "output")),
-        var_dir=Path(values.pop("var_dir", root / "var")),
-        theme_dir=root / "theme",
-        **values,
-    )
+    return Config(root=root, theme_dir=root / "theme", **values)
 
 
-_HINTS = {
-    "smtp_concurrency": "use a whole number such as 4",
-    "max_attempts": "use a whole number such as 5",
-    "hard_bounce_limit": "use a whole number such as 3",
-    "smtp_rate": "use messages per second, e.g. 50 (0 for no limit)",
-    "smtp_timeout": "use seconds, e.g. 30",
-    "today": "use YYYY-MM-DD",
+def _read_pelicanconf(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        return runpy.run_path(str(path))
+    except Exception as exc:  # a user's file: report it, never a traceback
+        line = getattr(exc, "lineno", 0) or 0
+        raise ConfigError(
+            [Problem(str(path), line, f"cannot load: {exc}", "fix the Python syntax")]
+        ) from None
+
+
+def _given(
+    setting: Setting, conf: Mapping[str, Any], env: Mapping[str, str]
+) -> tuple[object, str | None]:
+    """(raw value, where it came from), or (None, None); empty values count as unset."""
+    if setting.env and env.get(setting.env, "").strip():
+        return env[setting.env], f"environment variable {setting.env}"
+    if setting.pelican and conf.get(setting.pelican) not in (None, ""):
+        return conf[setting.pelican], f"pelicanconf.py {setting.pelican}"
+    return None, None
+
+
+def _misplaced_names(conf: Mapping[str, Any]) -> list[Problem]:
+    """PLP_ names in pelicanconf.py that plp would ignore: a secret, or a typo."""
+    read = {s.pelican for s in SETTINGS if s.pelican}
+    by_env = {s.env: s for s in SETTINGS if s.env}
+    problems = []
+    for name in sorted(n for n in conf if n.startswith("PLP_") and n not in read):
+        where, setting = f"pelicanconf.py {name}", by_env.get(name)
+        if setting and setting.secret:
+            message = "a secret in pelicanconf.py, which is shared and kept in git"
+            fix = f"delete it there; set the environment variable {name} instead"
+            problems.append(Problem(where, 0, message, fix))
+        elif setting:
+            message = "only read from the environment"
+            problems.append(Problem(where, 0, message, f"set the environment variable {name}"))
+        else:
+            close = difflib.get_close_matches(name, sorted(read), n=1)
+            fix = f"did you mean {close[0]}?" if close else "see Configuration in README.md"
+            problems.append(Problem(where, 0, "unknown plp setting", fix))
+    return problems
+
+
+def _dkim_problems(values: Mapping[str, Any], origins: Mapping[str, str]) -> list[Problem]:
+    """A DKIM key must come with its selector and be usable, or no message could be sent."""
+    if "dkim_key_path" not in values or "dkim_selector" not in values:
+        return []  # one of them is already reported as a bad value
+    key, selector = values["dkim_key_path"], values["dkim_selector"]
+    if key and not selector:
+        fix = "set PLP_DKIM_SELECTOR to the selector published in DNS, or unset PLP_DKIM_KEY"
+        return [Problem(origins["dkim_key_path"], 0, "a DKIM key is set but no selector", fix)]
+    if selector and not key:
+        fix = f"set PLP_DKIM_KEY to the private key file; {DKIM_KEY_HOWTO}"
+        return [Problem(origins["dkim_selector"], 0, "a DKIM selector is set but no key", fix)]
+    if not key:
+        return []
+    wrong = _unusable_key(key)
+    return [Problem(origins["dkim_key_path"], 0, f"{key}: {wrong[0]}", wrong[1])] if wrong else []
+
+
+def _unusable_key(path: Path) -> tuple[str, str] | None:
+    """(what is wrong, how to fix it) when the file is not an RSA private key DKIM can use."""
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    from .mailing.dkim import MIN_KEY_BITS  # here, not on top: dkim.py imports this module
+
+    try:
+        pem = path.read_bytes()
+    except FileNotFoundError:
+        return "no such DKIM key file", f"check PLP_DKIM_KEY, or {DKIM_KEY_HOWTO}"
+    except OSError as exc:
+        return f"cannot read the DKIM key ({exc.strerror})", "let plp's user read the file"
+    try:
+        key = load_pem_private_key(pem, password=None)
+    except TypeError:
+        unlock = "remove it: `openssl rsa -in dkim.pem -out dkim-open.pem` (then chmod 600)"
+        return "the DKIM key is protected by a password", unlock
+    except (ValueError, UnsupportedAlgorithm):
+        return "not a PEM private key", DKIM_KEY_HOWTO
+    if not isinstance(key, rsa.RSAPrivateKey):
+        return f"not an RSA key ({type(key).__name__})", f"DKIM signs with RSA: {DKIM_KEY_HOWTO}"
+    if key.key_size < MIN_KEY_BITS:
+        short = f"a {key.key_size}-bit key is too short (at least {MIN_KEY_BITS})"
+        return short, DKIM_KEY_HOWTO
+    return None
+
+
+# A build removes from output_dir every file it did not write, and output_dir is published:
+# nothing else may live there, and the site may not be written among private state.
+_KEPT_OUT = {
+    "var_dir": "the private state",
+    "cache_dir": "the render cache",
+    "content_dir": "the content",
 }
+_SIDE_BY_SIDE = "keep them side by side, e.g. PLP_OUTPUT_DIR=output and PLP_VAR_DIR=var"
 
 
-def _convert(key: str, value: object, root: Path) -> object:
-    if key in _INTS:
-        number = int(str(value))
-        if number < 1:
-            raise ValueError("must be at least 1")
-        return number
-    if key in _FLOATS:
-        number = float(str(value))
-        if number < 0:
-            raise ValueError("must not be negative")
-        return number
-    if key in _PATHS:
-        path = Path(str(value))
-        return path if path.is_absolute() else root / path
-    if key == "today":
-        return date.fromisoformat(str(value))
-    return str(value)
+def _folder_problems(root: Path, values: Mapping[str, Any], origins: Mapping[str, str]):
+    """Folders that would let a build delete or publish what it must not."""
+    if any(name not in values for name in (*_KEPT_OUT, "output_dir")):
+        return []  # already reported as a bad value
+    folders = {name: values[name].resolve() for name in (*_KEPT_OUT, "output_dir")}
+    out = folders["output_dir"]
+
+    def where(name: str) -> str:
+        return f"{BY_FIELD[name].env} {folders[name]}"
+
+    def origin(*names: str) -> str:
+        # Blame what the user set last: the environment overrides pelicanconf.py.
+        given = sorted(
+            (origins[name] for name in names if name in origins),
+            key=lambda where: not where.startswith("environment"),
+        )
+        return given[0] if given else f"default {BY_FIELD[names[0]].env}"
+
+    problems = []
+    for name, what in _KEPT_OUT.items():
+        if _within(folders[name], out):
+            message = f"{what} ({where(name)}) is inside the published site ({where('output_dir')})"
+            problems.append(Problem(origin(name, "output_dir"), 0, message, _SIDE_BY_SIDE))
+    if _within(out, folders["var_dir"]) and out != folders["var_dir"]:
+        message = f"the published site ({where('output_dir')}) is inside the private state"
+        problems.append(Problem(origin("output_dir", "var_dir"), 0, message, _SIDE_BY_SIDE))
+    if _within(root, out):
+        message = f"the project folder {root} is inside the published site ({where('output_dir')})"
+        problems.append(Problem(origin("output_dir"), 0, message, _SIDE_BY_SIDE))
+    return problems
 
 
-for _key in (
-    "site_url",
-    "site_name",
-    "sending_domain",
-    "unsubscribe_url",
-    "smtp_url",
-    "smtp_username",
-    "smtp_password",
-    "secret",
-    "dkim_selector",
-    "timezone",
-    "content_dir",
-    "output_dir",
-    "var_dir",
-    "dkim_key_path",
-):
-    _HINTS.setdefault(_key, "check the value")
+def _within(folder: Path, parent: Path) -> bool:
+    return folder == parent or parent in folder.parents

@@ -78,7 +78,7 @@ class SiteBuild:
 
         output = Output(config.output_dir, retain)
         write, keep = timed("disk", output.write), output.keep
-        cache_dir = config.root / "cache" / "site"
+        cache_dir = config.cache_dir / "site"
         cache = RenderCache(cache_dir / "markdown.json", _renderer_version())
         # Fingerprints describe the files of one output folder: one record per folder.
         folder = hashlib.sha1(str(config.output_dir.resolve()).encode()).hexdigest()[:12]

@@ -49,7 +49,7 @@ def test_bad_configuration_is_one_clear_line(content_tree):
     (root / "pelicanconf.py").write_text("SITEURL = 'not a url'\n")
     result = run("--root", str(root), "check")
     assert result.exit_code == 1
-    assert "pelicanconf.py SITEURL: site URL 'not a url' is not absolute" in result.output
+    assert "pelicanconf.py SITEURL: 'not a url' is not an absolute http(s) URL" in result.output
 
 
 def test_console_script_runs_as_a_process(content_tree):
