@@ -16,7 +16,7 @@ PLP_SENDING_DOMAIN = "bulletins.plp.example.org"
 PLP_SMTP_CONCURRENCY = 4
 PLP_SMTP_RATE = 0
 # Temporary failures (4xx) are retried this many times; hard bounces before a member is "bounced".
-PLP_MAX_ATTEMPTS = 5
+PLP_MAX_ATTEMPTS = 3
 PLP_HARD_BOUNCE_LIMIT = 3
 
 # Pelican: our theme and plugin; Pelican's own feeds are off (plp writes them with feedgen).

@@ -18,6 +18,7 @@ from .errors import ConfigError, Problem
 from .settings import BY_FIELD, DEFAULTS, SETTINGS, Setting
 
 LANGUAGES = ("fr", "nl", "de", "en")
+DKIM_MIN_KEY_BITS = 1024  # verifiers (dkimpy's default, RFC 8301) refuse shorter RSA keys
 DKIM_KEY_HOWTO = (
     "generate one with `openssl genrsa -out dkim.pem 2048` (its public key goes in DNS)"
 )
@@ -48,7 +49,10 @@ class Config:
     smtp_concurrency: int = DEFAULTS["smtp_concurrency"]
     smtp_rate: float = DEFAULTS["smtp_rate"]
     smtp_timeout: float = DEFAULTS["smtp_timeout"]
+    smtp_messages_per_connection: int = DEFAULTS["smtp_messages_per_connection"]
     max_attempts: int = DEFAULTS["max_attempts"]
+    retry_base: float = DEFAULTS["retry_base"]
+    give_up_after: float = DEFAULTS["give_up_after"]
     hard_bounce_limit: int = DEFAULTS["hard_bounce_limit"]
     secret: str | None = field(default=None, repr=False)
     """Signs unsubscribe tokens; None: generated once under var/."""
@@ -179,8 +183,6 @@ def _unusable_key(path: Path) -> tuple[str, str] | None:
     from cryptography.hazmat.primitives.asymmetric import rsa
     from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
-    from .mailing.dkim import MIN_KEY_BITS  # here, not on top: dkim.py imports this module
-
     try:
         pem = path.read_bytes()
     except FileNotFoundError:
@@ -196,8 +198,8 @@ def _unusable_key(path: Path) -> tuple[str, str] | None:
         return "not a PEM private key", DKIM_KEY_HOWTO
     if not isinstance(key, rsa.RSAPrivateKey):
         return f"not an RSA key ({type(key).__name__})", f"DKIM signs with RSA: {DKIM_KEY_HOWTO}"
-    if key.key_size < MIN_KEY_BITS:
-        short = f"a {key.key_size}-bit key is too short (at least {MIN_KEY_BITS})"
+    if key.key_size < DKIM_MIN_KEY_BITS:
+        short = f"a {key.key_size}-bit key is too short (at least {DKIM_MIN_KEY_BITS})"
         return short, DKIM_KEY_HOWTO
     return None
 

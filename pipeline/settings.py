@@ -250,13 +250,44 @@ SETTINGS: tuple[Setting, ...] = (
         hint="use seconds, e.g. 30",
     ),
     Setting(
+        "smtp_messages_per_connection",
+        "messages sent on one SMTP connection before opening a fresh one (0: no limit; "
+        "for relays that refuse more after N)",
+        whole(0),
+        0,
+        pelican="PLP_SMTP_MESSAGES_PER_CONNECTION",
+        env="PLP_SMTP_MESSAGES_PER_CONNECTION",
+        hint="use a whole number such as 100, or 0 for no limit",
+    ),
+    Setting(
         "max_attempts",
-        "attempts per member on temporary (4xx) failures before the delivery is recorded failed",
+        "tries of a member within one send on temporary (4xx) failures, before it is left "
+        "deferred for a later send",
         whole(1),
-        5,
+        3,
         pelican="PLP_MAX_ATTEMPTS",
         env="PLP_MAX_ATTEMPTS",
-        hint="use a whole number such as 5",
+        hint="use a whole number such as 3",
+    ),
+    Setting(
+        "retry_base",
+        "seconds before the first retry of a deferred member; later tries wait longer "
+        "(×2 within a send, then 5 and 15 min, 1, 2, 4 h with the default)",
+        number(positive=True),
+        30.0,
+        pelican="PLP_RETRY_BASE",
+        env="PLP_RETRY_BASE",
+        hint="use seconds, e.g. 30",
+    ),
+    Setting(
+        "give_up_after",
+        "hours after its first try that a deferred member is recorded failed "
+        "(an MTA's queue lifetime)",
+        number(positive=True),
+        72.0,
+        pelican="PLP_GIVE_UP_AFTER",
+        env="PLP_GIVE_UP_AFTER",
+        hint="use hours, e.g. 72",
     ),
     Setting(
         "hard_bounce_limit",

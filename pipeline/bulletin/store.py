@@ -24,7 +24,13 @@ from .compose import MessageTemplate
 
 class DraftStatus(StrEnum):
     DRAFT = "draft"
+    SENDING = "sending"  # gone out to some members, others deferred: frozen, shown online
     SENT = "sent"
+
+    @property
+    def gone_out(self) -> bool:
+        """Members have it: never redrafted or approved again, numbered past, shown online."""
+        return self is not DraftStatus.DRAFT
 
 
 @dataclass(frozen=True)
@@ -126,7 +132,7 @@ class BulletinStore:
         one comes N+1."""
         existing = list(self._all(plp_slug))
         number = max((d.number for d in existing), default=0)
-        last_sent = max((d.number for d in existing if d.status is DraftStatus.SENT), default=0)
+        last_sent = max((d.number for d in existing if d.status.gone_out), default=0)
         return number + 1 if number in (0, last_sent) else number
 
     def last_sent(self, plp_slug: str) -> int | None:
@@ -167,21 +173,30 @@ class BulletinStore:
         return max(drafts, key=lambda d: d.number) if drafts else None
 
     def mark_sent(self, plp_slug: str, number: int, at: datetime | None = None) -> Draft:
-        """Record that bulletin `number` went out; its messages never come back in a bulletin."""
+        """Record that bulletin `number` went out to everyone; its messages never come back."""
+        return self._mark(plp_slug, number, DraftStatus.SENT, at)
+
+    def mark_sending(self, plp_slug: str, number: int, *, reopen: bool = False) -> Draft:
+        """Record that bulletin `number` started going out (some members may wait for later);
+        reopen=True takes a sent one back there (members to send it to again by hand)."""
+        return self._mark(plp_slug, number, DraftStatus.SENDING, None, reopen)
+
+    def _mark(self, plp_slug, number, status: DraftStatus, at: datetime | None, reopen=False):
         draft = self.get(plp_slug, number)
-        if draft.status is DraftStatus.SENT:
+        if draft.status is status or (draft.status is DraftStatus.SENT and not reopen):
             return draft
-        when = (at or datetime.now(UTC)).isoformat(timespec="seconds")
-        sent = Draft(**{**draft.__dict__, "status": DraftStatus.SENT, "sent_at": when})
-        self._write_meta(sent)
-        return sent
+        when = draft.sent_at or (at or datetime.now(UTC)).isoformat(timespec="seconds")
+        marked = Draft(**{**draft.__dict__, "status": status, "sent_at": when})
+        self._write_meta(marked)
+        return marked
 
     def sent(self, plp_slug: str | None = None) -> Iterator[Draft]:
-        """Sent bulletins, by PLP then number."""
+        """Bulletins that went out (all members, or some with others deferred), by PLP then
+        number."""
         slugs = [plp_slug] if plp_slug else self._slugs()
         for slug in slugs:
             for draft in self._all(slug):
-                if draft.status is DraftStatus.SENT:
+                if draft.status.gone_out:
                     yield draft
 
     def _slugs(self) -> list[str]:

@@ -10,7 +10,7 @@ import click
 from .. import coordinator
 from ..errors import PlpError, relpath
 from ..mailing.report import delivery_progress
-from .common import desk_from, guarded
+from .common import INCOMPLETE, desk_from, guarded
 
 
 @click.group()
@@ -154,6 +154,8 @@ def send(ctx: click.Context, plp: str, number: int) -> None:
     """Send approved bulletin NUMBER to the PLP's active members, in their language.
 
     Safe to run again after an interruption: nobody receives it twice, nobody is skipped.
+    Members the server did not accept yet stay deferred: run it again later (or `plp
+    publish`). Exit code 3 when members are left failed, uncertain, skipped or deferred.
     """
     desk = desk_from(ctx)
     total = coordinator.recipients_count(desk, plp)
@@ -164,3 +166,62 @@ def send(ctx: click.Context, plp: str, number: int) -> None:
         click.echo(str(done))  # re-running is safe and not an error
         return
     click.echo(report.summary())
+    if not report.clean:
+        click.echo(f"See who with `plp bulletin report {plp} {number}`.")
+        ctx.exit(INCOMPLETE)
+
+
+@bulletin.command()
+@click.argument("plp")
+@click.argument("number", type=int)
+@click.pass_context
+@guarded
+def report(ctx: click.Context, plp: str, number: int) -> None:
+    """List each member's delivery of bulletin NUMBER: sent, deferred, failed, uncertain,
+    skipped, with addresses (private: for the coordinator, never published)."""
+    lines = coordinator.delivery_lines(desk_from(ctx), plp, number)
+    if not lines:
+        click.echo(f"Bulletin {number} of PLP {plp} has not been sent to anyone yet.")
+        return
+    counts: dict[str, int] = {}
+    for line in lines:
+        counts[line.status] = counts.get(line.status, 0) + 1
+        detail = f"{line.code} " if line.code else ""
+        detail += line.reason
+        if line.next_attempt_at:
+            detail += f" (next try {line.next_attempt_at:%Y-%m-%d %H:%M} UTC)"
+        click.echo(f"{line.status:<10} {line.address}  {detail}".rstrip())
+    click.echo(", ".join(f"{n} {status}" for status, n in counts.items()))
+
+
+@bulletin.command()
+@click.argument("plp")
+@click.argument("number", type=int)
+@click.option(
+    "--delivered",
+    multiple=True,
+    metavar="ADDR",
+    help="An uncertain member whose message the relay's log shows delivered (repeatable).",
+)
+@click.option(
+    "--resend",
+    multiple=True,
+    metavar="ADDR",
+    help="A failed, uncertain or skipped member to send to again (repeatable).",
+)
+@click.pass_context
+@guarded
+def resolve(
+    ctx: click.Context, plp: str, number: int, delivered: tuple[str, ...], resend: tuple[str, ...]
+) -> None:
+    """Settle members of bulletin NUMBER by hand, after checking the mail relay's log.
+
+    An uncertain member may or may not have received it: never resent on its own. Mark it
+    --delivered, or --resend it (the next `plp bulletin send` does).
+    """
+    if not delivered and not resend:
+        raise PlpError("name members with --delivered ADDR or --resend ADDR")
+    changed = coordinator.resolve(desk_from(ctx), plp, number, delivered=delivered, resend=resend)
+    click.echo(f"{changed} member(s) settled for bulletin {number} of PLP {plp}.")
+    if resend:
+        click.echo(f"Send to them with `plp bulletin send {plp} {number}`.")

@@ -14,6 +14,10 @@ from ..config import Config, load_config
 from ..coordinator import Desk
 from ..errors import ContentError, PlpError
 
+INCOMPLETE = 3
+"""Exit code of a send or publish that left members failed, uncertain, skipped or deferred
+(1 is a user's error, 0 means everybody got it)."""
+
 
 def fail(error: PlpError) -> None:
     """Print a user's error as one line per problem, never a traceback, and exit 1."""

@@ -10,7 +10,7 @@ from .. import coordinator
 from ..bulletin.store import Draft
 from ..errors import relpath
 from ..mailing.report import Progress, delivery_progress
-from .common import desk_from, guarded
+from .common import INCOMPLETE, desk_from, guarded
 
 
 def _progress(draft: Draft, total: int) -> AbstractContextManager[Progress]:
@@ -31,6 +31,8 @@ def publish(ctx: click.Context, demo: bool) -> None:
 
     Bulletins go out only after their coordinator approved that exact content
     (`plp bulletin approve`); without PLP_SMTP_URL they are delivered into var/outbox/.
+    Members deferred by an earlier run are tried again once due. Exit code 3 when members
+    are left failed, uncertain, skipped or deferred, or a bulletin was busy elsewhere.
     """
     desk = desk_from(ctx)
     config = desk.config
@@ -55,7 +57,11 @@ def publish(ctx: click.Context, demo: bool) -> None:
             f"{draft.number}`.",
             fg="yellow",
         )
+    for draft, why in report.busy:
+        click.secho(f"Left alone: bulletin {draft.number} of {draft.plp}: {why}", fg="yellow")
     if not report.deliveries:
         click.echo("No approved bulletin waiting to be sent.")
     elif not config.smtp_url:
         click.echo(f"Delivered into the outbox: {relpath(config.outbox_dir)}/ (one .eml each).")
+    if not report.clean:
+        ctx.exit(INCOMPLETE)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from email.utils import formatdate
 from urllib.parse import urlsplit
 
@@ -17,6 +18,7 @@ from ..mailing.mailer import Envelope, SendFailure
 from ..mailing.report import DeliveryReport, Progress
 from ..model import Plp
 from ..state.approvals import Approval
+from ..state.ledger import FINAL, LedgerStatus
 from ..state.members import Recipient
 from ..tokens import UnsubscribeTokens
 from .desk import Desk
@@ -135,6 +137,8 @@ def send(
     _refuse_local_links(config)
     store = desk.store
     store.approvals.check_approved(plp_slug, number, draft.current_hash())
+    # Frozen from the first message on: drafting again makes the next number, not this one.
+    desk.bulletins.mark_sending(plp_slug, number)
     report = deliver(
         bulletin_id(plp_slug, number),
         store.members.active_members(plp_slug),
@@ -146,12 +150,14 @@ def send(
         members=store.members,
         sender=_sender(config),
     )
-    desk.bulletins.mark_sent(plp_slug, number)
+    if report.complete:  # nobody pending or deferred: a later run has nothing to do
+        desk.bulletins.mark_sent(plp_slug, number)
     return report
 
 
 def approved_unsent(desk: Desk) -> list[Approved]:
-    """Each PLP's latest unsent draft that has an approval, and whether it still matches."""
+    """Each PLP's latest bulletin that is approved and not sent to everyone yet (a draft, or
+    one with members deferred), and whether its approval still matches."""
     found = []
     for slug in sorted(desk.content.plps):
         draft = desk.bulletins.latest(slug)
@@ -164,7 +170,7 @@ def approved_unsent(desk: Desk) -> list[Approved]:
 
 
 def _unsent(draft: Draft) -> Draft:
-    if draft.status is DraftStatus.SENT:
+    if draft.status.gone_out:
         raise DeliveryError(
             f"bulletin {draft.number} of PLP {draft.plp} was already sent on "
             f"{draft.sent_at} — draft the next one with `plp bulletin draft {draft.plp}`"
@@ -213,3 +219,81 @@ def _refuse_local_links(config: Config) -> None:
 
 def _sender(config: Config) -> str:
     return f"{BOUNCE_LOCAL_PART}@{config.sending_domain}"
+
+
+@dataclass(frozen=True)
+class LedgerLine:
+    """One member's row in a bulletin's ledger, for the coordinator: with the address."""
+
+    address: str
+    status: LedgerStatus
+    attempts: int
+    code: int | None
+    reason: str
+    next_attempt_at: datetime | None
+
+
+def delivery_lines(desk: Desk, plp_slug: str, number: int) -> list[LedgerLine]:
+    """Every member's outcome for bulletin `number`, by status then address (private: shown
+    to the coordinator, never written to output/)."""
+    find_draft(desk, plp_slug, number)  # an unknown bulletin says so
+    addresses = _addresses(desk, plp_slug)
+    lines = [
+        LedgerLine(
+            addresses.get(entry.member_key, "(erased member)"),
+            entry.status,
+            entry.attempts,
+            entry.last_code,
+            entry.last_reason,
+            entry.next_attempt_at,
+        )
+        for entry in desk.store.ledger.entries(bulletin_id(plp_slug, number))
+    ]
+    order = list(LedgerStatus)
+    return sorted(lines, key=lambda line: (order.index(line.status), line.address))
+
+
+def resolve(
+    desk: Desk,
+    plp_slug: str,
+    number: int,
+    *,
+    delivered: tuple[str, ...] = (),
+    resend: tuple[str, ...] = (),
+) -> int:
+    """Settle rows by hand after reading the relay's log: `delivered` ones become sent, `resend`
+    ones are sent again by the next send; returns how many rows changed."""
+    draft = find_draft(desk, plp_slug, number)
+    bid = bulletin_id(plp_slug, number)
+    ledger, members = desk.store.ledger, desk.store.members
+    plan = [(a, LedgerStatus.SENT, LedgerStatus.UNCERTAIN) for a in delivered]
+    plan += [(a, LedgerStatus.PENDING, None) for a in resend]
+    changes = []
+    for address, status, required in plan:
+        entry = ledger.entry(bid, members.pseudonym(address))
+        if entry is None:
+            raise DeliveryError(
+                f"{address} has no delivery of bulletin {number} of PLP {plp_slug} — see "
+                f"`plp bulletin report {plp_slug} {number}`"
+            )
+        allowed = (required,) if required else tuple(FINAL | {LedgerStatus.SKIPPED})
+        if entry.status not in allowed or entry.status is status:
+            raise DeliveryError(
+                f"{address} is {entry.status} for bulletin {number} of PLP {plp_slug}, so it "
+                f"cannot be marked {'delivered' if required else 'to resend'} — only "
+                f"{' or '.join(allowed)} rows can"
+            )
+        changes.append((entry.member_key, status))
+    with desk.store.transaction():  # every address checked first, then all or nothing
+        for key, status in changes:
+            why = "delivered (checked by hand)" if status is LedgerStatus.SENT else "to resend"
+            ledger.resolve(bid, key, status, why)
+    if resend and draft.status is DraftStatus.SENT:
+        desk.bulletins.mark_sending(plp_slug, number, reopen=True)  # the next send goes on
+    return len(changes)
+
+
+def _addresses(desk: Desk, plp_slug: str) -> dict[str, str]:
+    """Ledger key → address for the PLP's members (erased ones have none any more)."""
+    members = desk.store.members
+    return {members.pseudonym(m.email): m.email for m in members.list(plp_slug) if m.email}

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ..config import DKIM_MIN_KEY_BITS as MIN_KEY_BITS
 from ..config import Config
 from ..errors import ConfigError, Problem
 
@@ -34,7 +35,6 @@ SIGNED_HEADERS = (
     "MIME-Version",
     "Content-Type",
 )
-MIN_KEY_BITS = 1024  # verifiers (dkimpy's default, RFC 8301) refuse shorter RSA keys
 _HEADER = b"DKIM-Signature"
 _CANON = b"relaxed/relaxed"  # survives the re-folding and whitespace changes relays make
 _HEAD_END = re.compile(rb"\r?\n\r?\n")  # the empty line after the header section

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from ..state.ledger import LedgerStatus
 
@@ -40,16 +41,37 @@ class DeliveryReport:
     uncertain: tuple[Outcome, ...] = ()
     skipped: tuple[Outcome, ...] = ()
     earlier: dict[str, int] = field(default_factory=dict)
+    deferred: int = 0
+    """Members of the bulletin waiting for a later try (all runs), due from `next_due` on."""
+    next_due: datetime | None = None
+    complete: bool = True
+    """Every member of the list has a final outcome: nothing pending or deferred is left."""
+    halted: str | None = None
+    """Why the run stopped trying the server (its circuit breaker), if it did."""
+
+    @property
+    def clean(self) -> bool:
+        """Everybody got it: nothing failed, uncertain, skipped or still waiting (exit code 0)."""
+        return self.complete and not (self.failed or self.uncertain or self.skipped)
 
     def summary(self) -> str:
         """A few lines for the terminal or a log."""
         lines = [
             f"{self.bulletin_id}: {self.sent} sent, {len(self.failed)} failed, "
             f"{len(self.uncertain)} uncertain, {len(self.skipped)} skipped"
+            + (f", {self.deferred} deferred" if self.deferred else "")
         ]
         if self.earlier:
             done = ", ".join(f"{n} {status}" for status, n in sorted(self.earlier.items()))
             lines[0] += f"; already handled by an earlier run: {done}"
+        if self.halted:
+            lines.append(f"Stopped: {self.halted}.")
+        if self.deferred:
+            when = f" at {self.next_due:%Y-%m-%d %H:%M} UTC" if self.next_due else ""
+            lines.append(
+                f"Deferred: {self.deferred} member(s) not accepted yet; the next try is due"
+                f"{when} — run the send again then (or `plp publish`): nobody gets it twice."
+            )
         sections = (
             (
                 self.failed,
@@ -88,11 +110,11 @@ class Tally:
         """Count one member's outcome in this run."""
         if status is LedgerStatus.SENT:
             self.sent += 1
-        elif outcome is not None:
+        elif outcome is not None and status in self.lists:
             self.lists[status].append(outcome)
 
-    def report(self) -> DeliveryReport:
-        """The frozen report."""
+    def report(self, **state) -> DeliveryReport:
+        """The frozen report; `state` adds what the ledger says after the run."""
         return DeliveryReport(
             self.bulletin_id,
             self.sent,
@@ -100,6 +122,7 @@ class Tally:
             tuple(self.lists[LedgerStatus.UNCERTAIN]),
             tuple(self.lists[LedgerStatus.SKIPPED]),
             dict(self.earlier),
+            **state,
         )
 
 

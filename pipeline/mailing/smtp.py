@@ -4,6 +4,7 @@ outcome classified as sent, temporary, permanent or uncertain."""
 from __future__ import annotations
 
 import re
+import select
 import smtplib
 import ssl
 import threading
@@ -25,22 +26,32 @@ from .mailer import (
 )
 
 _PORTS = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
+_CHUNK = 32 * 1024  # DATA is written in pieces, watching for a server that hangs up
 _EOL = re.compile(rb"\r?\n")
 
 
 class _BodyTracking:
-    """smtplib's DATA, but remembering whether the message itself went out: a connection lost
-    before that is harmless (retry), after it the outcome is unknown."""
+    """smtplib's DATA, but remembering whether the whole message, final "." included, went out:
+    a server cannot accept an incomplete message (RFC 5321), so a connection lost before that
+    is harmless (retry); only after it is the outcome unknown."""
 
     body_sent = False
+    messages = 0  # accepted on this connection
 
     def data(self, msg: bytes) -> tuple[int, bytes]:
         self.putcmd("data")
         code, reply = self.getreply()
         if code != 354:
             return code, reply
+        wire = _wire_body(msg)
+        body = len(wire) - 3  # the final ".\r\n" goes alone, after a last look
+        pieces = [wire[i : min(i + _CHUNK, body)] for i in range(0, body, _CHUNK)]
+        for piece in [*pieces, wire[body:]]:
+            # A server says nothing before the final dot unless it gives up: stop writing.
+            if select.select([self.sock], [], [], 0)[0]:
+                raise smtplib.SMTPServerDisconnected("the server hung up during DATA")
+            self.sock.sendall(piece)
         self.body_sent = True
-        self.send(_wire_body(msg))
         return self.getreply()
 
 
@@ -54,6 +65,13 @@ class _Tls(_BodyTracking, smtplib.SMTP_SSL):
 
 class _Stale(Exception):
     """The connection died before the message went out."""
+
+
+class _Reconnect(Exception):
+    """The server limits this connection (421, or 452 too many recipients): use a fresh one."""
+
+    def __init__(self, failure: SendFailure):
+        self.failure = failure
 
 
 class SmtpMailer:
@@ -71,6 +89,7 @@ class SmtpMailer:
         self._ehlo_name = config.sending_domain  # never let smtplib ask DNS for our FQDN
         self._ssl = ssl_context or ssl.create_default_context()
         self._interval = 1.0 / config.smtp_rate if config.smtp_rate else 0.0
+        self._per_connection = config.smtp_messages_per_connection
         self._next_slot = 0.0
         self._pace_lock = threading.Lock()
         # Idle connections, shared by whichever thread sends next: a later run (the next
@@ -82,15 +101,25 @@ class SmtpMailer:
         """Deliver one envelope; returns only once the server accepted it."""
         self._pace()  # before before_data(): a member waiting here is not "in flight"
         for retry in (False, True):
-            conn, reused = self._checkout()
+            # The second try is always on a fresh connection: another idle one may be as
+            # stale, or as close to the server's limit, as the first.
+            conn, reused = (self._connect(), False) if retry else self._checkout()
             try:
                 self._transaction(conn, envelope, before_data)
+                conn.messages += 1
+                if self._per_connection and conn.messages >= self._per_connection:
+                    self._quit(conn)  # the relay's limit: the next message opens a new one
                 return
             except _Stale as exc:
                 # A reused connection the server dropped while idle: try once on a fresh one.
                 if reused and not retry:
                     continue
                 raise ServerUnavailable(0, f"connection to {self.host} lost: {exc}") from None
+            except _Reconnect as limit:
+                self._drop(conn)
+                if not retry:
+                    continue  # a fresh connection starts a fresh count on the server
+                raise limit.failure from None
             finally:
                 if conn.sock is not None:
                     with self._idle_lock:
@@ -117,6 +146,9 @@ class SmtpMailer:
             code, reply = conn.mail(envelope.sender, ["SMTPUTF8"] if utf8 else [])
             if code == 250:
                 code, reply = conn.rcpt(recipient)
+                if code == 452:  # too many recipients (RFC 5321 §4.5.3.1.10): per connection
+                    self._reset(conn, code)
+                    raise _Reconnect(_refusal(code, reply))
             if code in (250, 251):
                 try:
                     if before_data:
@@ -133,6 +165,8 @@ class SmtpMailer:
                 raise UncertainDelivery(f"no answer after the message was sent ({exc})") from None
             raise _Stale(str(exc)) from None
         self._reset(conn, code)
+        if code == 421:  # the server closes this session: another may well be accepted
+            raise _Reconnect(_refusal(code, reply))
         raise _refusal(code, reply)
 
     def _checkout(self) -> tuple[_Plain, bool]:
@@ -199,6 +233,12 @@ class SmtpMailer:
 
     def _drop(self, conn: _Plain) -> None:
         conn.close()  # sock becomes None: send() will not put it back
+
+    def _quit(self, conn: _Plain) -> None:
+        try:
+            conn.quit()
+        except (smtplib.SMTPException, OSError):
+            conn.close()
 
     def _pace(self) -> None:
         if not self._interval:

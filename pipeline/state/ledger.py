@@ -20,19 +20,26 @@ if TYPE_CHECKING:
     from .store import Store
 
 
+class BulletinLocked(DeliveryError):
+    """Another process is sending this bulletin right now."""
+
+
 class LedgerStatus(StrEnum):
-    PENDING = "pending"  # known, not handed to the mailer yet (or waiting for a retry)
+    PENDING = "pending"  # known, not handed to the mailer yet
     SENDING = "sending"  # handed to the mailer; the outcome is not committed yet
     SENT = "sent"  # the server accepted the message
-    FAILED = "failed"  # refused for good (5xx), or temporary failures until max_attempts
+    DEFERRED = "deferred"  # not accepted this time (4xx, server away): tried again when due
+    FAILED = "failed"  # refused for good (5xx), or deferred until the give-up age
     UNCERTAIN = "uncertain"  # may or may not have arrived: for review, never resent blindly
     SKIPPED = "skipped"  # not sent, with a reason (e.g. the message could not be composed)
 
 
 INTERRUPTED = "the sending process stopped while this message was in flight"
 
-# A row in one of these states is never handed to a mailer again.
+# A row in one of these states is never handed to a mailer again (unless resolved by hand).
 FINAL = frozenset({LedgerStatus.SENT, LedgerStatus.FAILED, LedgerStatus.UNCERTAIN})
+# A bulletin is sent once no row is in one of these.
+OPEN = frozenset({LedgerStatus.PENDING, LedgerStatus.SENDING, LedgerStatus.DEFERRED})
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,8 @@ class Entry:
     last_reason: str
     created_at: datetime
     updated_at: datetime
+    next_attempt_at: datetime | None = None
+    """When a deferred row is due."""
 
 
 class Ledger:
@@ -66,7 +75,7 @@ class Ledger:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                raise DeliveryError(
+                raise BulletinLocked(
                     f"bulletin {bulletin_id} is being sent by another process — wait for it to "
                     "finish (it resumes where it stopped if you run the send again later)"
                 ) from None
@@ -120,15 +129,55 @@ class Ledger:
         """Record an outcome, committed at once; attempt=False when the member was not tried."""
         self._write(bulletin_id, member_key, status, code, reason[:500], int(attempt))
 
-    def _write(self, bulletin_id, member_key, status, code, reason, attempts) -> None:
+    def defer(
+        self,
+        bulletin_id: str,
+        member_key: str,
+        due: datetime,
+        code: int | None,
+        reason: str,
+        *,
+        attempt: bool = True,
+    ) -> None:
+        """Record a temporary failure: the row is tried again once `due` (UTC) has come."""
+        self._write(
+            bulletin_id,
+            member_key,
+            LedgerStatus.DEFERRED,
+            code,
+            reason[:500],
+            int(attempt),
+            due.isoformat(timespec="milliseconds"),
+        )
+
+    def resolve(self, bulletin_id: str, member_key: str, status: LedgerStatus, why: str) -> bool:
+        """Settle a row by hand (an operator read the relay's log); False if there is none."""
+        changed = self._store.write(
+            "UPDATE deliveries SET status = ?, last_reason = ?, next_attempt_at = NULL,"
+            " updated_at = ? WHERE bulletin_id = ? AND member_key = ?",
+            (status, why[:500], now(), bulletin_id, member_key),
+        )
+        return changed > 0
+
+    def next_due(self, bulletin_id: str) -> datetime | None:
+        """When the earliest deferred row of the bulletin is due, or None."""
+        row = self._store.row(
+            "SELECT min(next_attempt_at) FROM deliveries WHERE bulletin_id = ? AND status = ?",
+            (bulletin_id, LedgerStatus.DEFERRED),
+        )
+        return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+    def _write(self, bulletin_id, member_key, status, code, reason, attempts, due=None) -> None:
         stamp = now()
         self._store.write(
-            "INSERT INTO deliveries VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            "INSERT INTO deliveries (bulletin_id, member_key, status, attempts, last_code,"
+            " last_reason, created_at, updated_at, next_attempt_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (bulletin_id, member_key) DO UPDATE SET status = excluded.status,"
             " attempts = deliveries.attempts + excluded.attempts,"
             " last_code = excluded.last_code, last_reason = excluded.last_reason,"
-            " updated_at = excluded.updated_at",
-            (bulletin_id, member_key, status, attempts, code, reason, stamp, stamp),
+            " updated_at = excluded.updated_at, next_attempt_at = excluded.next_attempt_at",
+            (bulletin_id, member_key, status, attempts, code, reason, stamp, stamp, due),
         )
 
     def entries(self, bulletin_id: str, status: LedgerStatus | None = None) -> Iterator[Entry]:
@@ -165,4 +214,5 @@ def _entry(row) -> Entry:
         row["last_reason"],
         datetime.fromisoformat(row["created_at"]),
         datetime.fromisoformat(row["updated_at"]),
+        datetime.fromisoformat(row["next_attempt_at"]) if row["next_attempt_at"] else None,
     )

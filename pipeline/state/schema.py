@@ -75,6 +75,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX IF NOT EXISTS deliveries_member ON deliveries (member_key)
         """,
     ),
+    Migration(
+        2,
+        "deferred deliveries: when each is tried next",
+        # No comment inside: SQLite splices the column's text into the stored CREATE TABLE.
+        "ALTER TABLE deliveries ADD COLUMN next_attempt_at TEXT",
+    ),
 )
 
 

@@ -119,6 +119,9 @@ EXAMPLES = {
     "PLP_SMTP_RATE": ("12.5", 12.5),
     "PLP_SMTP_TIMEOUT": ("7", 7.0),
     "PLP_MAX_ATTEMPTS": ("8", 8),
+    "PLP_SMTP_MESSAGES_PER_CONNECTION": ("50", 50),
+    "PLP_RETRY_BASE": ("0.5", 0.5),
+    "PLP_GIVE_UP_AFTER": ("12", 12.0),
     "PLP_HARD_BOUNCE_LIMIT": ("2", 2),
     "PLP_SECRET": (SECRET, SECRET),
     "PLP_DKIM_KEY": ("dkim.pem", lambda root: root / "dkim.pem"),
@@ -183,7 +186,7 @@ def test_an_empty_variable_counts_as_unset(project):
 
 def test_defaults_fill_what_nobody_set(tmp_path):
     config = load_config(tmp_path, env={})
-    assert config.max_attempts == 5 and config.site_url == "http://localhost:8000"
+    assert config.max_attempts == 3 and config.site_url == "http://localhost:8000"
     assert config.cache_dir == tmp_path.resolve() / "cache"
     assert config.var_dir == tmp_path.resolve() / "var"
 
@@ -267,7 +270,7 @@ def test_repr_of_a_config_shows_no_secret(project):
         "PLP_SMTP_URL": f"smtps://plp:{PASSWORD}-url@relay.example.be",
     }
     shown = repr(load_config(project(), env=env))
-    assert "max_attempts=5" in shown
+    assert "max_attempts=3" in shown
     assert SECRET not in shown and PASSWORD not in shown
 
 
@@ -398,7 +401,7 @@ def test_check_reports_a_bad_environment_value_without_a_traceback(cli_project):
     assert result.exit_code == 1
     assert (
         "environment variable PLP_MAX_ATTEMPTS: 'zero' is not a whole number — "
-        "use a whole number such as 5" in result.output
+        "use a whole number such as 3" in result.output
     )
     assert "1 problem(s) to fix" in result.output
     assert "Traceback" not in result.output and isinstance(result.exception, SystemExit)

@@ -46,6 +46,7 @@ def make_config(tmp_path):
             secret=SECRET,
             smtp_timeout=2.0,
             max_attempts=3,
+            retry_base=0.01,
         )
         values.update(overrides)
         return Config(**values)

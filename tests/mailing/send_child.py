@@ -27,6 +27,7 @@ def main(settings: dict) -> None:
         smtp_url=settings.get("smtp_url"),
         smtp_concurrency=settings["concurrency"],
         smtp_rate=settings["rate"],
+        retry_base=0.01,
     )
     state = open_store(config)
     store, ledger = state.members, state.ledger
@@ -34,7 +35,7 @@ def main(settings: dict) -> None:
     print("started", flush=True)
     bid = settings["bulletin"]
     recipients = store.active_members(settings["plp"], "nl")
-    report = deliver(bid, recipients, make_composer(bid), mailer, ledger, config, backoff=0.01)
+    report = deliver(bid, recipients, make_composer(bid), mailer, ledger, config)
     mailer.close()
     state.close()
     print(report.summary(), flush=True)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -19,11 +21,15 @@ class Faults:
     tempfail_rcpt: int = 0  # every recipient gets 451 at RCPT this many times, then is accepted
     reject_rcpt: set[str] = field(default_factory=set)  # 550 at RCPT (reply echoes the address)
     reject_data: set[str] = field(default_factory=set)  # 554 after the message
-    drop_during_data: set[str] = field(default_factory=set)  # hang up right after 354
+    drop_during_data: set[str] = field(default_factory=set)  # hang up right after 354, each time
+    drop_during_data_once: set[str] = field(default_factory=set)  # … the first time only
     drop_after_data: set[str] = field(default_factory=set)  # keep the message, hang up, no reply
     slow_data: dict[str, float] = field(default_factory=dict)  # keep it, answer after N seconds
     hang_up_every: int = 0  # close an idle connection after every N messages (idle timeout)
     delay: float = 0.0  # seconds spent on each message (a slower server)
+    greylist: float = 0.0  # 451 for a recipient until this many seconds after its first try
+    rcpt_limit: int = 0  # per connection: 452 "too many recipients" after N accepted messages
+    close_after: int = 0  # per connection: 421 and hang up at the next MAIL after N messages
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,7 @@ class FaultyServer:
         self.faults = faults or Faults()
         self.messages: list[Received] = []
         self.rcpt_attempts: Counter[str] = Counter()
+        self.first_seen: dict[str, float] = {}
         self.connections = 0
         self.open_connections = 0
         self.max_open_connections = 0
@@ -83,12 +90,27 @@ class FaultyServer:
 
     # -- the handler (aiosmtpd calls these in the server's loop) --
 
+    async def handle_MAIL(self, server, session: Session, envelope: Envelope, address, options):
+        sent = getattr(session, "sent", 0)
+        if self.faults.close_after and sent >= self.faults.close_after:
+            self._loop.call_soon(server.transport.close)
+            return "421 4.7.0 Too many messages on this connection, closing"
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        return "250 OK"
+
     async def handle_RCPT(self, server, session: Session, envelope: Envelope, address, options):
         self.rcpt_attempts[address] += 1
         if address in self.faults.reject_rcpt:
             return f"550 5.1.1 <{address}>: Recipient address rejected: no such user"
         if self.rcpt_attempts[address] <= self.faults.tempfail_rcpt:
             return "451 4.7.1 Greylisted, please try again later"
+        if self.faults.greylist:
+            first = self.first_seen.setdefault(address, time.monotonic())
+            if time.monotonic() - first < self.faults.greylist:
+                return "451 4.7.1 Greylisted, please try again later"
+        if self.faults.rcpt_limit and getattr(session, "sent", 0) >= self.faults.rcpt_limit:
+            return "452 4.5.3 Too many recipients on this connection"
         envelope.rcpt_tos.append(address)
         return "250 2.1.5 OK"
 
@@ -156,11 +178,17 @@ class _FaultySMTP(SMTP):
         await super().push(status)
 
     async def smtp_DATA(self, arg):
-        if (
-            self.envelope.rcpt_tos
-            and self.envelope.rcpt_tos[0] in self.owner.faults.drop_during_data
-        ):
-            await super().push("354 End data with <CR><LF>.<CR><LF>")
+        faults = self.owner.faults
+        recipient = self.envelope.rcpt_tos[0] if self.envelope.rcpt_tos else None
+        if recipient in faults.drop_during_data or recipient in faults.drop_during_data_once:
+            faults.drop_during_data_once.discard(recipient)
+            # 354 and the hang-up in one TCP segment (corked), as a relay that gives up at
+            # once: abort() alone would close on the loop's next turn, by which time a fast
+            # client has written the whole message.
+            sock = self.transport.get_extra_info("socket")
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_CORK, 1)
+            self.transport.write(b"354 End data with <CR><LF>.<CR><LF>\r\n")
+            sock.shutdown(socket.SHUT_WR)
             self.transport.abort()
             return
         await super().smtp_DATA(arg)
