@@ -10,9 +10,9 @@ from datetime import date, datetime
 
 import nh3
 
+from .. import urls
 from ..config import Config
 from ..markup import ATTRIBUTES, TAGS, URL_SCHEMES
-from . import urls
 from .scope import Scope
 
 

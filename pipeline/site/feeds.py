@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 import nh3
 from feedgen.feed import FeedGenerator
 
+from .. import urls
 from ..i18n import category_name, gettext_for
 from ..model import CATEGORY_ORDER
-from . import urls
 from .scope import Scope
 from .views import MessageView, Views
 

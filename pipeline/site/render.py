@@ -8,8 +8,8 @@ from typing import Any
 from jinja2 import Environment
 from markupsafe import Markup
 
+from .. import urls
 from ..i18n import NOT_URGENT, gettext_for, reporting_rule
-from . import urls
 from .pages import PageSpec
 from .scope import Scope
 from .views import MessageView

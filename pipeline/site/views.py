@@ -6,9 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from .. import urls
 from ..i18n import category_name, format_day, gettext_for
 from ..model import Category, Content, Message, Plp, TargetKind
-from . import urls
 
 
 @dataclass(frozen=True)
