@@ -22,9 +22,10 @@ from premailer import Premailer
 from .. import urls
 from ..config import Config
 from ..errors import PlpError
-from ..i18n import NOT_URGENT, category_name, format_day, gettext_for, reporting_rule
+from ..i18n import NOT_URGENT, format_day, gettext_for, reporting_rule
 from ..markup import render_markdown
 from ..model import Content, Message
+from ..views import MessageView
 from .assembly import Bulletin, Edition
 from .text import LocalText, render_text, text_environment
 
@@ -205,21 +206,21 @@ class Renderer:
         """A message as the templates show it; one message reaches many PLPs, so it is cached."""
         item = self._items.get(message.id)
         if item is None:
+            view = MessageView.of(message)  # the fields the site's page and feeds show
+            # The body is the e-mail's own, unlike the site's: the summary alone when there is
+            # one (the page has the rest), and images only from our site (email_safe_html).
             body = (
-                f"<p>{escape(message.summary)}</p>"
-                if message.summary
-                else render_markdown(message.body)
+                f"<p>{escape(view.summary)}</p>" if view.summary else render_markdown(message.body)
             )
             html = email_safe_html(self.config, body)
-            url = urls.absolute(self.config.site_url, urls.message(message.lang, message.key))
             item = self._items[message.id] = {
-                "category": category_name(message.category, message.lang),
-                "date": format_day(message.date, message.lang),
-                "title": message.title,
+                "category": view.category_name,
+                "date": view.date,
+                "title": view.title,
                 "html": Markup(html),
-                "url": url,
+                "url": urls.absolute(self.config.site_url, view.path),
                 "text": LocalText(html),
-                "weight": len(html.encode()) + 2 * len(message.title.encode()) + _ITEM_FRAME,
+                "weight": len(html.encode()) + 2 * len(view.title.encode()) + _ITEM_FRAME,
             }
         return item
 
