@@ -17,6 +17,9 @@ FORBIDDEN = {
     "site": {"mailing", "state", "coordinator", "cli", "roster"},
     "roster": {"bulletin", "mailing", "content", "coordinator", "cli", "site"},
     "coordinator": {"cli"},
+    # Shared by every output (page, feed, e-mail), so they depend on none of them.
+    "urls": {"site", "bulletin", "mailing", "cli", "coordinator", "state"},
+    "views": {"site", "bulletin", "mailing", "cli", "coordinator", "state"},
 }
 
 

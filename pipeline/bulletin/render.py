@@ -19,11 +19,13 @@ from markupsafe import Markup, escape
 from mjml import mjml2html
 from premailer import Premailer
 
+from .. import urls
 from ..config import Config
 from ..errors import PlpError
-from ..i18n import NOT_URGENT, category_name, format_day, gettext_for, reporting_rule
+from ..i18n import NOT_URGENT, format_day, gettext_for, reporting_rule
 from ..markup import render_markdown
 from ..model import Content, Message
+from ..views import MessageView
 from .assembly import Bulletin, Edition
 from .text import LocalText, render_text, text_environment
 
@@ -59,14 +61,6 @@ class RenderedEdition:
     greeting_neutral: str
     web: str = ""
     """The web version: a sanitised fragment with no personal field (see web.py)."""
-
-
-def message_url(config: Config, message: Message) -> str:
-    return f"{config.site_url}/{message.lang}/messages/{message.key}/"
-
-
-def bulletin_url(config: Config, slug: str, lang: str, number: int) -> str:
-    return f"{config.site_url}/{lang}/plp/{slug}/bulletins/{number}/"
 
 
 def subject_of(bulletin: Bulletin, lang: str) -> str:
@@ -177,7 +171,7 @@ class Renderer:
 
     def _common(self, bulletin: Bulletin, lang: str) -> dict:
         _ = gettext_for(lang, "bulletin")
-        plp, config = bulletin.plp, self.config
+        plp, site_url = bulletin.plp, self.config.site_url
         zone = self.content.zone_of(plp)
         website = urlsplit(zone.website)
         return {
@@ -202,8 +196,9 @@ class Renderer:
             ).format(plp=plp.name(lang)),
             "coordinator_name": plp.coordinator.name,
             "coordinator_email": plp.coordinator.email,
-            "web_url": bulletin_url(config, plp.slug, lang, bulletin.number),
-            "privacy_url": f"{config.site_url}/{lang}/privacy/",
+            # Links into the site come from its URL layout, as its own pages and feeds do.
+            "web_url": urls.absolute(site_url, urls.bulletin(lang, plp.slug, bulletin.number)),
+            "privacy_url": urls.absolute(site_url, urls.page(lang, "privacy")),
             "unsubscribe_url": UNSUBSCRIBE_HTML,
         }
 
@@ -211,20 +206,21 @@ class Renderer:
         """A message as the templates show it; one message reaches many PLPs, so it is cached."""
         item = self._items.get(message.id)
         if item is None:
+            view = MessageView.of(message)  # the fields the site's page and feeds show
+            # The body is the e-mail's own, unlike the site's: the summary alone when there is
+            # one (the page has the rest), and images only from our site (email_safe_html).
             body = (
-                f"<p>{escape(message.summary)}</p>"
-                if message.summary
-                else render_markdown(message.body)
+                f"<p>{escape(view.summary)}</p>" if view.summary else render_markdown(message.body)
             )
             html = email_safe_html(self.config, body)
             item = self._items[message.id] = {
-                "category": category_name(message.category, message.lang),
-                "date": format_day(message.date, message.lang),
-                "title": message.title,
+                "category": view.category_name,
+                "date": view.date,
+                "title": view.title,
                 "html": Markup(html),
-                "url": message_url(self.config, message),
+                "url": urls.absolute(self.config.site_url, view.path),
                 "text": LocalText(html),
-                "weight": len(html.encode()) + 2 * len(message.title.encode()) + _ITEM_FRAME,
+                "weight": len(html.encode()) + 2 * len(view.title.encode()) + _ITEM_FRAME,
             }
         return item
 

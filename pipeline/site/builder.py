@@ -12,10 +12,10 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from .. import i18n, markup
+from .. import i18n, markup, urls
+from .. import views as shared_views
 from ..config import Config
 from ..markup import render_markdown
-from . import urls
 from .bulletins import WebBulletin
 from .feeds import all_feeds, render_feed
 from .fingerprint import Digests, Fingerprints, files_digest
@@ -150,8 +150,8 @@ class SiteBuild:
             *site_code.glob("*.py"),
             *(self.config.theme_dir / "templates").rglob("*"),
             *i18n.LOCALE_DIR.rglob("*.po"),
-            Path(i18n.__file__),
-            Path(markup.__file__),
+            # Core modules pages are made with (urls and views left site/ for bulletins to share).
+            *(Path(module.__file__) for module in (urls, shared_views, i18n, markup)),
         ]
         pages = sorted((p.key, p.lang) for p in self.scope.content.pages)
         settings = (self.config.site_url, self.config.site_name, self.config.timezone, pages)

@@ -8,10 +8,10 @@ from collections.abc import Iterable
 
 import nh3
 
+from .. import urls
 from ..bulletin.web import WebBulletin
 from ..config import Config
 from ..markup import ATTRIBUTES, TAGS, URL_SCHEMES
-from . import urls
 from .scope import Scope
 
 

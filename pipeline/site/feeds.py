@@ -14,11 +14,11 @@ from zoneinfo import ZoneInfo
 import nh3
 from feedgen.feed import FeedGenerator
 
+from .. import urls
 from ..i18n import category_name, gettext_for
 from ..model import CATEGORY_ORDER
-from . import urls
 from .scope import Scope
-from .views import MessageView, Views
+from .views import SiteMessageView, Views
 
 FEED_ENTRIES = 20
 """Newest in-force messages per feed: readers poll often, the archive is on the site."""
@@ -35,7 +35,7 @@ class FeedSpec:
     title: str
     description: str
     author: str
-    entries: tuple[MessageView, ...]
+    entries: tuple[SiteMessageView, ...]
     today: date
 
 
@@ -152,7 +152,7 @@ def plain(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=8192)
-def _entry_texts(m: MessageView, site_url: str) -> tuple[str, str, str | None, str]:
+def _entry_texts(m: SiteMessageView, site_url: str) -> tuple[str, str, str | None, str]:
     """URL, plain title, plain summary and absolute-link HTML of an entry.
 
     A national message sits in a thousand PLP feeds: cleaning it once, not per feed, halves
@@ -163,7 +163,7 @@ def _entry_texts(m: MessageView, site_url: str) -> tuple[str, str, str | None, s
     return url, plain(m.title), summary, absolutise(m.html, url)
 
 
-def _distinct_updates(entries: tuple[MessageView, ...], zone: ZoneInfo) -> list[datetime]:
+def _distinct_updates(entries: tuple[SiteMessageView, ...], zone: ZoneInfo) -> list[datetime]:
     """atom:updated per entry, in entry order; same-day messages are a second apart.
 
     Messages carry a date, not a time, and the feed validator warns when two entries share

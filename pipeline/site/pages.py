@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import urls
 from ..i18n import category_name, format_day, gettext_for, kind_name, reporting_rule
 from ..model import CATEGORY_ORDER, Category, Message, Plp
-from . import urls
 from .bulletins import WebBulletin
 from .scope import Scope, is_national
 from .views import Views

@@ -8,11 +8,11 @@ from typing import Any
 from jinja2 import Environment
 from markupsafe import Markup
 
+from .. import urls
 from ..i18n import NOT_URGENT, gettext_for, reporting_rule
-from . import urls
 from .pages import PageSpec
 from .scope import Scope
-from .views import MessageView
+from .views import SiteMessageView
 
 
 class Renderer:
@@ -28,7 +28,7 @@ class Renderer:
         self._items: dict[tuple, Markup] = {}
         self._item_template = env.get_template("_item.html")
 
-    def _item(self, view: MessageView, folder: str, lang: str, summary: bool, level: int):
+    def _item(self, view: SiteMessageView, folder: str, lang: str, summary: bool, level: int):
         """A message's entry in a list, rendered once per folder kind and reused.
 
         A thousand hubs list the same national messages with the same relative links:

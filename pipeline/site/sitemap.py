@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from xml.sax.saxutils import escape, quoteattr
 
-from . import urls
+from .. import urls
 from .pages import PageSpec
 
 

@@ -1,33 +1,27 @@
-"""Plain values the templates show: a message, a PLP entry, a target, ready to print."""
+"""Plain values the site's templates show: a message with its body, a target, ready to print."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
-from ..i18n import category_name, format_day, gettext_for
-from ..model import Category, Content, Message, Plp, TargetKind
-from . import urls
+from .. import urls
+from ..i18n import gettext_for
+from ..model import Content, Message, Plp, TargetKind
+from ..views import MessageView
 
 
 @dataclass(frozen=True)
-class MessageView:
-    """A message as pages and feeds show it: dates formatted, body rendered and sanitised."""
+class SiteMessageView(MessageView):
+    """A message as pages and feeds show it: the shared view, its body and whether it expired.
 
-    key: str
-    lang: str
-    title: str
-    path: str
-    published: datetime
-    date: str
-    iso_date: str
-    category: Category
-    category_name: str
-    summary: str | None
+    The body is the site's own: the whole Markdown, rendered through the build's render cache.
+    A bulletin shows the summary instead, renders for e-mail (bulletin/render.py) and carries
+    only messages in force on its date: those two fields stay here.
+    """
+
     html: str
-    author: str
-    valid_until: str | None
     expired: bool
 
 
@@ -46,27 +40,14 @@ class Views:
         self.content = content
         self.today = today
         self.render = render
-        self._messages: dict[tuple[str, str], MessageView] = {}
+        self._messages: dict[tuple[str, str], SiteMessageView] = {}
 
-    def message(self, m: Message) -> MessageView:
+    def message(self, m: Message) -> SiteMessageView:
         """The view of a message, built once per build."""
         view = self._messages.get((m.key, m.lang))
         if view is None:
-            view = self._messages[m.key, m.lang] = MessageView(
-                key=m.key,
-                lang=m.lang,
-                title=m.title,
-                path=urls.message(m.lang, m.key),
-                published=m.date,
-                date=format_day(m.date, m.lang),
-                iso_date=m.date.date().isoformat(),
-                category=m.category,
-                category_name=category_name(m.category, m.lang),
-                summary=m.summary,
-                html=self.render(m.body),
-                author=m.author,
-                valid_until=format_day(m.valid_until, m.lang) if m.valid_until else None,
-                expired=m.expired(self.today),
+            view = self._messages[m.key, m.lang] = SiteMessageView.of(
+                m, html=self.render(m.body), expired=m.expired(self.today)
             )
         return view
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.site import urls
+from pipeline import urls
 from pipeline.site.serve import start_server
 
 from .conftest import ROOT

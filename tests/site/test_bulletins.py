@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.site import urls
+from pipeline import urls
 from pipeline.site.bulletins import web_fragment
 
 from .conftest import CURRENT, SITE_URL

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from pipeline import urls
 from pipeline.cli.build import build
-from pipeline.site import urls
 
 from .conftest import ROOT
 

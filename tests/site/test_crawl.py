@@ -9,8 +9,8 @@ from urllib.parse import unquote, urlsplit
 import feedparser
 import pytest
 
+from pipeline import urls
 from pipeline.i18n import format_day, reporting_rule
-from pipeline.site import urls
 from pipeline.site.feeds import FEED_ENTRIES
 from pipeline.targeting import Targeting
 

@@ -7,13 +7,13 @@ from datetime import date, datetime
 
 from pipeline.model import Category
 from pipeline.site.feeds import FeedSpec, render_feed
-from pipeline.site.views import MessageView
+from pipeline.site.views import SiteMessageView
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-def view(key: str, html: str = "<p>Texte.</p>") -> MessageView:
-    return MessageView(
+def view(key: str, html: str = "<p>Texte.</p>") -> SiteMessageView:
+    return SiteMessageView(
         key=key,
         lang="fr",
         title=f"Titre {key}",
@@ -31,7 +31,7 @@ def view(key: str, html: str = "<p>Texte.</p>") -> MessageView:
     )
 
 
-def spec(*entries: MessageView) -> FeedSpec:
+def spec(*entries: SiteMessageView) -> FeedSpec:
     return FeedSpec(
         rss="fr/plp/x/feed.xml",
         atom="fr/plp/x/atom.xml",

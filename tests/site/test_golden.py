@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.site import urls
+from pipeline import urls
 
 from .conftest import check_golden, normalise
 

@@ -1,8 +1,8 @@
-"""The URL layout of output/ (design.md), in one place: pages, feeds and sitemap all ask here."""
+"""The site's URL layout, in one place: pages, feeds, sitemap and bulletins all ask here."""
 
 from __future__ import annotations
 
-from ..model import Category
+from .model import Category
 
 # Every path is relative to output/ and names a file: pages are `…/index.html`, so the site also
 # works opened from disk (file://), where a folder link would not find its index.
@@ -77,9 +77,19 @@ def relative(target: str, source: str) -> str:
 
 
 def absolute(site_url: str, path: str) -> str:
-    """The public URL of an output file; folder indexes are shown as the folder (pretty URLs)."""
+    """The public URL of an output file; folder indexes are shown as the folder (pretty URLs).
+
+    What leaves the site (feeds, sitemap, e-mail) links with this, never with its own f-string,
+    so a change of layout reaches every output at once.
+    """
     if path == ROOT:
         return f"{site_url}/"
     if path.endswith("/index.html"):
         path = path[: -len("index.html")]
     return f"{site_url}/{path}"
+
+
+# The web service (unsubscribe, preferences, subscribe), when it comes, has its own base URL and
+# is not part of output/: its endpoints go in their own section here, built from that base and a
+# token or PLP slug, not with relative() or absolute(). Until then the unsubscribe link is
+# Config.unsubscribe_url plus a member's token (pipeline.mailing), filled in by compose.
