@@ -108,6 +108,7 @@ def export(
         click.echo(text, nl=False)
         return
     fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # an existing file keeps its mode otherwise (e.g. readable by all)
     with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
         out.write(text)
     click.echo(f"Wrote {output}")

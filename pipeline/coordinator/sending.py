@@ -53,6 +53,8 @@ def bulletin_id(plp: str, number: int) -> str:
 def find_draft(desk: Desk, plp_slug: str, number: int | None = None) -> Draft:
     """Bulletin `number` of a PLP, or its latest; a clear error when there is none."""
     if number is not None:
+        if desk.bulletins.latest(plp_slug) is None:
+            desk.plp(plp_slug)  # a mistyped PLP says so, with suggestions
         return desk.bulletins.get(plp_slug, number)
     latest = desk.bulletins.latest(plp_slug)
     if latest is None:
@@ -70,7 +72,7 @@ def send_test(desk: Desk, plp_slug: str, number: int | None = None) -> TestCopy:
     draft = _unsent(find_draft(desk, plp_slug, number))
     _refuse_local_links(config)
     signer = DkimSigner.from_config(config)  # a bad key stops here, before anything is sent
-    stamp = str(int(time.time()))
+    stamp = str(time.time_ns())  # two test copies in one second must not overwrite each other
     for lang in draft.languages:
         template = draft.template(lang)
         data = template.for_member(
@@ -137,6 +139,12 @@ def send(
     _refuse_local_links(config)
     store = desk.store
     store.approvals.check_approved(plp_slug, number, draft.current_hash())
+    if draft.status is DraftStatus.DRAFT and not store.members.count_active(plp_slug):
+        # Sent to nobody it would count as sent, and members imported later would never get it.
+        raise DeliveryError(
+            f"PLP {plp_slug} has no active member yet — import the list with "
+            f"`plp members import FILE --plp {plp_slug}`, then send; nothing was sent"
+        )
     # Frozen from the first message on: drafting again makes the next number, not this one.
     desk.bulletins.mark_sending(plp_slug, number)
     report = deliver(

@@ -88,12 +88,6 @@ def test_export_a_plp_to_a_private_file(sent):
     assert sorted(row["email"] for row in rows) == sorted(LEDEN)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="`plp members export --plp SLUG -o FILE` onto an existing file keeps that file's mode "
-    "(e.g. 644, readable by everyone): os.open(…, 0o600) only applies the mode to a new file, "
-    "while --help promises 'private: mode 600'",
-)
 def test_export_to_an_existing_file_makes_it_private(sent):
     path = sent.write("export.json", "")
     path.chmod(0o644)
