@@ -42,7 +42,9 @@ _LANGUAGES = {
 _YES = {"yes", "oui", "ja", "y", "o", "j", "x", "1", "true", "vrai", "waar"}
 _NO = {"no", "non", "nee", "neen", "nein", "n", "0", "false", "faux", "onwaar"}
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # C0, DEL, C1 (NEL), separators
+# What a header decoder or a URL decoder would turn into a line break or another header.
+_ENCODED = re.compile(r"=\?[^?]*\?[bBqQ]\?|%0[aAdD]|\\[rn]")
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,14 @@ def _check_row(
     errors: list[tuple[str, str]],
 ) -> SheetRow | None:
     raw = values["email"]
+    if raw.count("@") > 1:
+        errors.append(
+            (
+                "two addresses in one cell",
+                "put each person on a row of their own (one address per member)",
+            )
+        )
+        return None
     display, address = parseaddr(raw) if "<" in raw else ("", raw)
     name = values.get("name", "") or display
     if values.get("first"):
@@ -137,6 +147,13 @@ def _check_row(
     if _CONTROL.search(name):
         errors.append(
             ("the name contains a line break or a control character", "put the name on one line")
+        )
+    elif _ENCODED.search(name):
+        errors.append(
+            (
+                "the name contains an encoded line break or header (=?…?=, %0d%0a)",
+                "write the name as plain text",
+            )
         )
     elif len(name) > 200:
         errors.append(("the name is longer than 200 characters", "shorten it"))

@@ -52,14 +52,21 @@ def render(records: list[dict], sent: list[dict], fmt: str) -> str:
     summary = "; ".join(f"{d['bulletin_id']} {d['status']} {d['updated_at']}" for d in sent)
     for record in records:
         for consent in record["consent"] or [dict.fromkeys(_CONSENT_FIELDS, "")]:
-            writer.writerow(
-                [
-                    *(record[f] for f in _MEMBER_FIELDS),
-                    *(consent[f] for f in _CONSENT_FIELDS),
-                    summary,
-                ]
-            )
+            cells = [
+                *(record[f] for f in _MEMBER_FIELDS),
+                *(consent[f] for f in _CONSENT_FIELDS),
+                summary,
+            ]
+            writer.writerow([_inert(cell) for cell in cells])
     return out.getvalue()
+
+
+def _inert(cell: object) -> object:
+    """A cell a spreadsheet shows as text, never runs as a formula (CSV injection): a name
+    like `=HYPERLINK(…)` or `@SUM(…)` gets a leading apostrophe."""
+    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + cell
+    return cell
 
 
 def record(store: Store, row) -> dict:

@@ -72,6 +72,9 @@ class FaultyServer:
         return self
 
     def stop(self) -> None:
+        if self._loop.is_closed():  # stopped already (a test that takes the server down)
+            return
+
         async def close():
             self._server.close()
             for transport in list(self._transports):
