@@ -77,55 +77,62 @@ class SiteBuild:
             return run
 
         output = Output(config.output_dir, retain)
-        write, keep = timed("disk", output.write), output.keep
-        cache_dir = config.cache_dir / "site"
-        cache = RenderCache(cache_dir / "markdown.json", _renderer_version())
-        # Fingerprints describe the files of one output folder: one record per folder.
-        folder = hashlib.sha1(str(config.output_dir.resolve()).encode()).hexdigest()[:12]
-        known = Fingerprints(cache_dir / f"pages-{folder}.json", self._salt())
-        digests = Digests()
-        fingerprint = timed("fingerprints", lambda value: digests.of(value))
-        unchanged = timed("fingerprints", lambda path, key: known.unchanged(path, key, output.root))
-        markdown = timed("markdown", render_markdown)
-        with phase("markdown"):
-            cache.prefill((m.body for m in scope.messages), render_markdown)
-        views = Views(scope.content, scope.today, lambda src: cache.get(src, markdown))
-        renderer = Renderer(env, scope, config.site_url, config.site_name)
-        render = timed("jinja", renderer.render)
-        with phase("contexts"):
-            pages = list(all_pages(scope, views, self.bulletins, config.site_name))
-        languages = set(scope.languages)
-        for page in pages:
-            head = page.path.split("/", 1)[0]
-            lang = head if head in languages else scope.languages[0]
-            if unchanged(page.path, fingerprint((lang, page))):
-                keep(page.path)
-            else:
-                write(page.path, render(page, lang))
-        feeds, stale = 0, []
-        with phase("contexts"):
-            specs = list(all_feeds(scope, views))
-        for spec in specs:
-            feeds += 2
-            key = fingerprint(spec)
-            if all([unchanged(spec.rss, key), unchanged(spec.atom, key)]):
-                keep(spec.rss)
-                keep(spec.atom)
-            else:
-                stale.append(spec)
-        # Sequential on purpose: shipping the entries' HTML to worker processes cost more
-        # (3.2 s) than building the national feeds here (1.7 s).
-        for spec in stale:
-            rss, atom = timed("feedgen", render_feed)(spec, config.site_url, config.timezone)
-            write(spec.rss, rss)
-            write(spec.atom, atom)
-        write(urls.SITEMAP, sitemap(pages, config.site_url))
-        for asset in sorted((config.theme_dir / "static").rglob("*")):
-            if asset.is_file():
-                rel = asset.relative_to(config.theme_dir / "static").as_posix()
-                write(urls.asset(rel), asset.read_bytes())
+        try:
+            write, keep = timed("disk", output.write), output.keep
+            cache_dir = config.cache_dir / "site"
+            cache = RenderCache(cache_dir / "markdown.json", _renderer_version())
+            # Fingerprints describe the files of one output folder: one record per folder.
+            folder = hashlib.sha1(str(config.output_dir.resolve()).encode()).hexdigest()[:12]
+            known = Fingerprints(cache_dir / f"pages-{folder}.json", self._salt())
+            digests = Digests()
+            fingerprint = timed("fingerprints", lambda value: digests.of(value))
+            unchanged = timed(
+                "fingerprints", lambda path, key: known.unchanged(path, key, output.root)
+            )
+            markdown = timed("markdown", render_markdown)
+            with phase("markdown"):
+                cache.prefill((m.body for m in scope.messages), render_markdown)
+            views = Views(scope.content, scope.today, lambda src: cache.get(src, markdown))
+            renderer = Renderer(env, scope, config.site_url, config.site_name)
+            render = timed("jinja", renderer.render)
+            with phase("contexts"):
+                pages = list(all_pages(scope, views, self.bulletins, config.site_name))
+            languages = set(scope.languages)
+            for page in pages:
+                head = page.path.split("/", 1)[0]
+                lang = head if head in languages else scope.languages[0]
+                if unchanged(page.path, fingerprint((lang, page))):
+                    keep(page.path)
+                else:
+                    write(page.path, render(page, lang))
+            feeds, stale = 0, []
+            with phase("contexts"):
+                specs = list(all_feeds(scope, views))
+            for spec in specs:
+                feeds += 2
+                key = fingerprint(spec)
+                if all([unchanged(spec.rss, key), unchanged(spec.atom, key)]):
+                    keep(spec.rss)
+                    keep(spec.atom)
+                else:
+                    stale.append(spec)
+            # Sequential on purpose: shipping the entries' HTML to worker processes cost more
+            # (3.2 s) than building the national feeds here (1.7 s).
+            for spec in stale:
+                rss, atom = timed("feedgen", render_feed)(spec, config.site_url, config.timezone)
+                write(spec.rss, rss)
+                write(spec.atom, atom)
+            write(urls.SITEMAP, sitemap(pages, config.site_url))
+            for asset in sorted((config.theme_dir / "static").rglob("*")):
+                if asset.is_file():
+                    rel = asset.relative_to(config.theme_dir / "static").as_posix()
+                    write(urls.asset(rel), asset.read_bytes())
+            with phase("disk"):
+                removed = output.commit()
+        except BaseException:
+            output.discard()  # a failed build leaves output/ as the last good one left it
+            raise
         with phase("disk"):
-            removed = output.remove_stale()
             cache.save(prune=not scope.partial)
             known.save(keep_old=scope.partial)
         self.report = BuildReport(

@@ -6,14 +6,22 @@ import hashlib
 import json
 import multiprocessing as mp
 import os
+import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+STAGING = ".plp-staging"
+"""Where a build writes its changed files until it has succeeded (inside output/: same disk)."""
+
 
 @dataclass
 class Output:
-    """The files of one build; identical bytes are not rewritten (disk writes are slow here)."""
+    """The files of one build; identical bytes are not rewritten (disk writes are slow here).
+
+    Changed files are staged and moved into place only by commit(), once the whole build has
+    succeeded: a build that fails halfway leaves output/ as it was.
+    """
 
     root: Path
     retain: tuple[str, ...] = ()
@@ -21,9 +29,17 @@ class Output:
     written: int = 0
     unchanged: int = 0
     paths: set[str] = field(default_factory=set)
+    staged: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.discard()  # left by a build that was killed: never half of one in the site
+
+    @property
+    def staging(self) -> Path:
+        return self.root / STAGING
 
     def write(self, path: str, data: str | bytes) -> None:
-        """Write output/`path` unless it already holds exactly these bytes."""
+        """Stage output/`path` unless it already holds exactly these bytes."""
         if path in self.paths:
             raise ValueError(f"two outputs want {path}")  # a layout bug, never user content
         self.paths.add(path)
@@ -34,11 +50,28 @@ class Output:
                 self.unchanged += 1
                 return
         except FileNotFoundError:
-            target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.tmp")
-        tmp.write_bytes(raw)
-        os.replace(tmp, target)  # readers of a served site never see half a page
+            pass
+        staged = self.staging / path
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        staged.write_bytes(raw)
+        self.staged.append(path)
         self.written += 1
+
+    def commit(self) -> int:
+        """Move every staged file into place, then remove what this build did not produce;
+        returns how many stale files were removed."""
+        for path in self.staged:
+            target = self.root / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.staging / path, target)  # readers never see half a page
+        self.staged.clear()
+        self.discard()
+        return self.remove_stale()
+
+    def discard(self) -> None:
+        """Forget what was staged: output/ stays as the last good build left it."""
+        shutil.rmtree(self.staging, ignore_errors=True)
+        self.staged.clear()
 
     def keep(self, path: str) -> None:
         """Count output/`path` as produced by this build without touching it."""

@@ -6,6 +6,7 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from pipeline.cli.build import build
@@ -19,6 +20,8 @@ def test_unchanged_files_are_not_rewritten_and_stale_ones_go(tmp_path: Path):
     first.write("a/index.html", "same")
     first.write("b/index.html", "old")
     first.write("gone/index.html", "bye")
+    assert not (tmp_path / "a/index.html").exists()  # staged until the build has succeeded
+    first.commit()
     stamp = (tmp_path / "a/index.html").stat().st_mtime_ns
     os.utime(tmp_path / "a/index.html", ns=(stamp - 10**9, stamp - 10**9))
 
@@ -26,7 +29,7 @@ def test_unchanged_files_are_not_rewritten_and_stale_ones_go(tmp_path: Path):
     (tmp_path / "CNAME").write_text("plp.example.org")
     second.write("a/index.html", "same")
     second.write("b/index.html", "new")
-    assert second.remove_stale() == 1
+    assert second.commit() == 1
     assert (second.written, second.unchanged) == (1, 1)
     assert (tmp_path / "a/index.html").stat().st_mtime_ns == stamp - 10**9  # untouched
     assert (tmp_path / "b/index.html").read_text() == "new"
@@ -69,3 +72,26 @@ def test_a_cold_cache_renders_in_worker_processes_exactly_as_in_one(tmp_path: Pa
         html = parallel.get(source, lambda _: "not from the cache")
         assert html == serial.get(source, lambda _: "not from the cache")
         assert "<script" not in html and "javascript:" not in html
+
+
+def test_a_build_that_fails_halfway_leaves_output_as_it_was(tmp_path: Path, monkeypatch):
+    from pipeline.site import builder
+
+    shutil.copyfile(ROOT / "pelicanconf.py", tmp_path / "pelicanconf.py")
+    shutil.copytree(ROOT / "theme", tmp_path / "theme")
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    env = {"PLP_TODAY": "2026-11-29"}
+    runner = CliRunner()
+    first = runner.invoke(build, ["--plp", "bergveld-centrum"], env=env, obj={"root": tmp_path})
+    assert first.exit_code == 0, first.output
+    before = {p: p.read_bytes() for p in (tmp_path / "output").rglob("*") if p.is_file()}
+    assert before
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the feed writer broke after the pages were rendered")
+
+    monkeypatch.setattr(builder, "render_feed", broken)
+    with pytest.raises(RuntimeError, match="feed writer broke"):
+        runner.invoke(build, [], env=env, obj={"root": tmp_path}, catch_exceptions=False)
+    after = {p: p.read_bytes() for p in (tmp_path / "output").rglob("*") if p.is_file()}
+    assert after == before  # not one page of the half-done build, nothing removed
