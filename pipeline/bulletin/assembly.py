@@ -51,6 +51,10 @@ class Bulletin:
         )
 
 
+class NothingNew(PlpError):
+    """Every message for the PLP was in one of its bulletins already: nothing to draft."""
+
+
 def find_plp(content: Content, slug: str) -> Plp:
     """The PLP named `slug`; an unknown or inactive one is a PlpError suggesting close names."""
     plp = content.plps.get(slug)
@@ -105,7 +109,7 @@ def assemble(
             editions.append(Edition(lang, reading_order(fresh)))
     if not editions:
         since = f" since bulletin {previous}" if previous else ""
-        raise PlpError(
+        raise NothingNew(
             f"no new message for PLP {plp.slug} in {', '.join(wanted)}{since} on {on} — "
             "nothing to send"
         )

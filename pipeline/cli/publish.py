@@ -41,7 +41,7 @@ def publish(ctx: click.Context, demo: bool) -> None:
             "DEMO mode: sample members on reserved domains; in real use each coordinator "
             "reviews a test copy and approves it (`plp bulletin test`, `approve`)."
         )
-        coordinator.prepare_demo(desk, click.echo)
+        demo_report = coordinator.prepare_demo(desk, click.echo)
     report = coordinator.publish(desk, _progress)
     site = report.site
     click.echo(
@@ -63,5 +63,9 @@ def publish(ctx: click.Context, demo: bool) -> None:
         click.echo("No approved bulletin waiting to be sent.")
     elif not config.smtp_url:
         click.echo(f"Delivered into the outbox: {relpath(config.outbox_dir)}/ (one .eml each).")
+    if demo and demo_report.failed:
+        failed = ", ".join(slug for slug, _ in demo_report.failed)
+        click.secho(f"DEMO: not drafted, see above: {failed}", fg="red", err=True)
+        ctx.exit(1)
     if not report.clean:
         ctx.exit(INCOMPLETE)

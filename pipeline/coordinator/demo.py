@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
+from ..bulletin.assembly import NothingNew
 from ..bulletin.store import DraftStatus
 from ..errors import PlpError
 from ..roster.sample import sample_members_csv
@@ -24,11 +26,19 @@ RESERVED = re.compile(
 )
 
 
-def prepare_demo(desk: Desk, say: Callable[[str], None]) -> int:
-    """Give each active PLP sample members and an approved next bulletin; return how many.
+@dataclass(frozen=True)
+class DemoReport:
+    """What the demo prepared: bulletins approved, and PLPs it could not draft for, with why."""
+
+    approved: int
+    failed: tuple[tuple[str, str], ...] = ()
+
+
+def prepare_demo(desk: Desk, say: Callable[[str], None]) -> DemoReport:
+    """Give each active PLP sample members and an approved next bulletin.
 
     The demo never touches a PLP with real members or a draft waiting for its coordinator, and
-    never sends through an SMTP relay.
+    never sends through an SMTP relay. Every PLP it cannot draft for is said, with the reason.
     """
     config = desk.config
     if config.smtp_url:
@@ -36,7 +46,7 @@ def prepare_demo(desk: Desk, say: Callable[[str], None]) -> int:
     members, approvals = desk.store.members, desk.store.approvals
     demo_dir = config.var_dir / "demo"
     demo_dir.mkdir(parents=True, exist_ok=True)
-    approved = 0
+    approved, failed = 0, []
     for plp in sorted(desk.content.plps.values(), key=lambda p: p.slug):
         if not plp.active:
             continue
@@ -61,12 +71,17 @@ def prepare_demo(desk: Desk, say: Callable[[str], None]) -> int:
             )
         try:
             made = draft_next(desk, plp.slug)
-        except PlpError:
-            continue  # nothing new since its last bulletin
+        except NothingNew as nothing:
+            say(f"DEMO: {plp.slug}: {nothing}")
+            continue
+        except PlpError as error:
+            say(f"DEMO: {plp.slug} could not be drafted: {error}")
+            failed.append((plp.slug, str(error)))
+            continue
         approve(desk, plp.slug, made.number, DEMO_APPROVER)
         approved += 1
         say(
             f"DEMO: bulletin {made.number} of {plp.slug} ({', '.join(made.languages)}) "
             "approved on the coordinator's behalf"
         )
-    return approved
+    return DemoReport(approved, tuple(failed))
