@@ -29,8 +29,11 @@ def check(ctx: click.Context, strict: bool) -> None:
     targeting = Targeting(content)
     today = config.current_date()
     reached = sum(1 for m in content.messages if m.in_force(today) and targeting.plps_for(m.key))
+    active = sum(1 for plp in content.plps.values() if plp.active)
+    inactive = len(content.plps) - active
+    plps = f"{active} active PLPs" + (f" (and {inactive} inactive)" if inactive else "")
     click.echo(
-        f"OK: {len(content.plps)} PLPs in {len(content.zones)} police zones, "
+        f"OK: {plps} in {len(content.zones)} police zones, "
         f"{len(content.messages)} messages ({reached} in force today), "
         f"{len(content.pages)} pages."
     )

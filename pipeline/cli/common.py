@@ -47,7 +47,13 @@ def config_from(ctx: click.Context) -> Config:
     """The Config for this invocation, loaded once (from --root or the current folder)."""
     obj = ctx.ensure_object(dict)
     if "config" not in obj:
-        obj["config"] = load_config(Path(obj.get("root") or Path.cwd()))
+        config = load_config(Path(obj.get("root") or Path.cwd()))
+        if not config.content_dir.is_dir():
+            raise PlpError(
+                f"no content/ here ({config.content_dir}) — run plp in a project folder "
+                "(pelicanconf.py, content/, theme/), or name it with --root"
+            )
+        obj["config"] = config
     return obj["config"]
 
 

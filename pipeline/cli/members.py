@@ -148,8 +148,11 @@ def forget(ctx: click.Context, email: str, yes: bool) -> None:
     plps = coordinator.memberships(desk, email)
     if not plps:
         raise PlpError(f"no member with address {email!r} — nothing to erase")
-    if not yes:
-        click.confirm(f"Erase {email} from {', '.join(plps)}? This cannot be undone", abort=True)
+    if not yes and not click.confirm(
+        f"Erase {email} from {', '.join(plps)}? This cannot be undone"
+    ):
+        click.echo("Nothing was erased.")  # a considered no is not an error
+        return
     erased = coordinator.forget(desk, email)
     click.echo(
         f"Erased {email} from {', '.join(erased.plps)}; "

@@ -29,7 +29,13 @@ def serve(ctx: click.Context, port: int, plps: tuple[str, ...]) -> None:
 
     report = build()
     click.echo(f"Built {report.pages} pages in {report.seconds:.1f} s.")
-    server = start_server(config.output_dir, "127.0.0.1", port)
+    try:
+        server = start_server(config.output_dir, "127.0.0.1", port)
+    except OSError as exc:
+        raise PlpError(
+            f"cannot serve on 127.0.0.1:{port} ({exc.strerror}) — stop what runs there, or "
+            "choose another port with --port"
+        ) from None
     click.echo(f"Serving {config.output_dir} on http://127.0.0.1:{port}/ — Ctrl+C to stop.")
 
     def rebuild() -> None:

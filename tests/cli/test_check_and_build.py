@@ -17,7 +17,7 @@ Een wagen met nummerplaat 1-ABC-234 reed meermaals door de straat.
 
 def test_check_passes_on_the_sample_content_and_writes_nothing(project):
     out = ok(project.plp("check"))
-    assert out.startswith("OK: 13 PLPs in 4 police zones, 39 messages")
+    assert out.startswith("OK: 12 active PLPs (and 1 inactive) in 4 police zones, 39 messages")
     assert sorted(p.name for p in project.root.iterdir()) == ["content", "pelicanconf.py", "theme"]
 
 

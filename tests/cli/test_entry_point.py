@@ -3,12 +3,12 @@ promise: a developer's environment never leaks into a test."""
 
 from __future__ import annotations
 
-from .conftest import COORDINATOR, PLP, ok, refused
+from .conftest import COORDINATOR, PLP, REPO, ok, refused
 
 
 def test_the_console_script_exits_0_on_success_and_1_on_a_users_error(project):
     result = project.run("check", script=True)
-    assert result.exit_code == 0 and result.stdout.startswith("OK: 13 PLPs"), result.output
+    assert result.exit_code == 0 and result.stdout.startswith("OK: 12 active PLPs"), result.output
     result = project.run("bulletin", "show", "nowhere", script=True)
     assert result.exit_code == 1 and result.stdout == ""
     assert result.stderr == "Error: unknown PLP 'nowhere' — see content/registry/plps.yaml\n"
@@ -44,3 +44,30 @@ def test_a_developers_plp_variables_never_reach_a_test(project, monkeypatch, tmp
     assert not elsewhere.exists()
     # A variable a test sets on purpose does apply.
     refused(project.plp("publish", "--demo", PLP_SMTP_URL="smtp://127.0.0.1:9"), "PLP_SMTP_URL")
+
+
+def test_outside_a_project_says_where_to_run(tmp_path):
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline", "check"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO)},
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "no content/ here" in result.stderr and "--root" in result.stderr
+
+
+def test_serve_on_a_busy_port_is_one_line_and_exit_1(project):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = project.run("serve", "--port", str(port), timeout=120)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"cannot serve on 127.0.0.1:{port}" in result.stderr and "--port" in result.stderr
