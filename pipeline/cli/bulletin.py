@@ -107,7 +107,18 @@ def test_(ctx: click.Context, plp: str, number: int | None) -> None:
     where = "the outbox (var/outbox/)" if not desk.config.smtp_url else "the SMTP relay"
     click.echo(
         f"Test copy of bulletin {copy.number} ({', '.join(copy.languages)}) sent to "
-        f"{copy.recipient} through {where}.\n"
+        f"{copy.recipient} through {where}."
+    )
+    for path in copy.files:
+        click.echo(f"  {relpath(Path(path))}")
+    if copy.missing_pages:
+        click.secho(
+            f"Its links lead to {len(copy.missing_pages)} page(s) not on the site yet (e.g. "
+            f"{copy.missing_pages[0]}): run `plp build` (and upload output/) before members "
+            "get it.",
+            fg="yellow",
+        )
+    click.echo(
         f"Review it; if it is right, approve exactly this content with "
         f"`plp bulletin approve {plp} {copy.number}`."
     )

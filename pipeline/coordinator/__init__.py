@@ -19,7 +19,7 @@ from .membership import (
     unsubscribe,
     unsubscribe_token,
 )
-from .publishing import PublishReport, build, publish, site_bulletins
+from .publishing import PublishReport, publish
 from .sending import (
     AlreadySent,
     Approved,
@@ -36,6 +36,7 @@ from .sending import (
     send,
     send_test,
 )
+from .site import build, missing_pages, site_bulletins
 
 __all__ = [
     "DEMO_APPROVER",
@@ -60,6 +61,7 @@ __all__ = [
     "list_members",
     "make_mailer",
     "memberships",
+    "missing_pages",
     "prepare_demo",
     "publish",
     "recipients_count",

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 
 from ..bulletin.store import Draft
-from ..bulletin.web import WebBulletin, web_editions
 from ..mailing.report import DeliveryReport, Progress
-from ..site import build_site
 from ..site.builder import BuildReport
 from ..state.ledger import BulletinLocked
 from .desk import Desk
 from .sending import approved_unsent, recipients_count, send
+from .site import build
 
 ProgressFor = Callable[[Draft, int], AbstractContextManager[Progress]]
 """Given a bulletin and how many members it goes to, a context giving a progress callback."""
@@ -34,39 +33,28 @@ class PublishReport:
         return not self.busy and all(report.clean for _, report in self.deliveries)
 
 
-def site_bulletins(desk: Desk) -> list[WebBulletin]:
-    """The web versions of every sent bulletin (the site never reads var/ itself)."""
-    return list(web_editions(desk.bulletins.sent()))
-
-
-def build(desk: Desk, only: Iterable[str] = ()) -> BuildReport:
-    """Build output/ from the content and the sent bulletins."""
-    return build_site(desk.config, only, desk.content, bulletins=site_bulletins(desk))
-
-
 def publish(desk: Desk, progress_for: ProgressFor | None = None) -> PublishReport:
     """Check content, build output/, send approved bulletins, rebuild for their web versions."""
     desk.content  # every problem at once, before anything is written  # noqa: B018
-    site = build(desk)
-    deliveries, stale, busy = [], [], []
-    for waiting in approved_unsent(desk):
-        draft = waiting.draft
-        if not waiting.matches:
-            stale.append(draft)
-            continue
+    waiting = approved_unsent(desk)
+    ready = [w.draft for w in waiting if w.matches]
+    stale = [w.draft for w in waiting if not w.matches]
+    for draft in ready:  # online before the first member can click its link
+        desk.bulletins.mark_sending(draft.plp, draft.number)
+    site = build(desk)  # once, with every bulletin about to go out
+    deliveries, busy = [], []
+    for draft in ready:
         try:
             report = _send(desk, draft, progress_for)
         except BulletinLocked as locked:  # another sender has it: carry on with the others
             busy.append((draft, str(locked)))
             continue
         deliveries.append((draft, report))
-    if deliveries:
-        site = build(desk)  # only hubs and new bulletin pages change
     return PublishReport(site, deliveries, stale, busy)
 
 
 def _send(desk: Desk, draft: Draft, progress_for: ProgressFor | None) -> DeliveryReport:
     if progress_for is None:
-        return send(desk, draft.plp, draft.number)
+        return send(desk, draft.plp, draft.number, build_first=False)
     with progress_for(draft, recipients_count(desk, draft.plp)) as progress:
-        return send(desk, draft.plp, draft.number, progress=progress)
+        return send(desk, draft.plp, draft.number, progress=progress, build_first=False)

@@ -15,6 +15,7 @@ from ..errors import DeliveryError
 from ..mailing.delivery import BOUNCE_LOCAL_PART, deliver
 from ..mailing.dkim import DkimSigner
 from ..mailing.mailer import Envelope, SendFailure
+from ..mailing.outbox import OutboxMailer
 from ..mailing.report import DeliveryReport, Progress
 from ..model import Plp
 from ..state.approvals import Approval
@@ -22,6 +23,7 @@ from ..state.ledger import FINAL, LedgerStatus
 from ..state.members import Recipient
 from ..tokens import UnsubscribeTokens
 from .desk import Desk
+from .site import build, missing_pages
 
 
 class AlreadySent(DeliveryError):
@@ -34,6 +36,10 @@ class TestCopy:
     number: int
     recipient: str
     languages: tuple[str, ...]
+    missing_pages: tuple[str, ...] = ()
+    """Message pages the copy links to that output/ does not hold yet."""
+    files: tuple[str, ...] = ()
+    """Where the copies are, in outbox mode."""
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,7 @@ def send_test(desk: Desk, plp_slug: str, number: int | None = None) -> TestCopy:
     _refuse_local_links(config)
     signer = DkimSigner.from_config(config)  # a bad key stops here, before anything is sent
     stamp = str(time.time_ns())  # two test copies in one second must not overwrite each other
+    envelopes = []
     for lang in draft.languages:
         template = draft.template(lang)
         data = template.for_member(
@@ -91,6 +98,7 @@ def send_test(desk: Desk, plp_slug: str, number: int | None = None) -> TestCopy:
             f"{bulletin_id(plp_slug, draft.number)}/test",
             f"test-{lang}-{stamp}",
         )
+        envelopes.append(envelope)
         try:
             desk.mailer.send(envelope)
         except SendFailure as exc:
@@ -99,7 +107,14 @@ def send_test(desk: Desk, plp_slug: str, number: int | None = None) -> TestCopy:
                 "check the coordinator's address in content/registry/plps.yaml and the SMTP "
                 "settings, then try again"
             ) from None
-    return TestCopy(plp_slug, draft.number, plp.coordinator.email, draft.languages)
+    # The web version appears once sent; the message pages must be online already.
+    missing = tuple(missing_pages(desk, draft, web_version=False))
+    files = tuple(
+        str(config.outbox_dir / OutboxMailer.filename(e.bulletin_id, e.member_key))
+        for e in envelopes
+        if not config.smtp_url
+    )
+    return TestCopy(plp_slug, draft.number, plp.coordinator.email, draft.languages, missing, files)
 
 
 def current_approval(desk: Desk, plp_slug: str, number: int) -> Approval | None:
@@ -125,9 +140,19 @@ def recipients_count(desk: Desk, plp_slug: str) -> int:
 
 
 def send(
-    desk: Desk, plp_slug: str, number: int, *, progress: Progress | None = None
+    desk: Desk,
+    plp_slug: str,
+    number: int,
+    *,
+    progress: Progress | None = None,
+    build_first: bool = True,
 ) -> DeliveryReport:
-    """Deliver an approved bulletin to the PLP's active members; resumable, never twice."""
+    """Deliver an approved bulletin to the PLP's active members; resumable, never twice.
+
+    With build_first, output/ is rebuilt before the first message goes out, so the bulletin's
+    web version and the message pages it links to are there when members click (publish
+    builds once for all its bulletins instead).
+    """
     config = desk.config
     plp = desk.plp(plp_slug)  # loads the content: refuses urgent or broken content outright
     draft = find_draft(desk, plp_slug, number)
@@ -147,6 +172,8 @@ def send(
         )
     # Frozen from the first message on: drafting again makes the next number, not this one.
     desk.bulletins.mark_sending(plp_slug, number)
+    if build_first and (draft.status is DraftStatus.DRAFT or missing_pages(desk, draft)):
+        build(desk)
     report = deliver(
         bulletin_id(plp_slug, number),
         store.members.active_members(plp_slug),

@@ -10,6 +10,7 @@ from pelican.log import console
 from pelican.settings import read_settings
 
 from ..config import Config
+from ..errors import PlpError
 from . import plugin
 from .builder import SiteBuild
 
@@ -72,6 +73,11 @@ def pelican_settings(config: Config, build: SiteBuild) -> dict[str, Any]:
 
 def run_pelican(config: Config, build: SiteBuild) -> None:
     """One Pelican run; its own summary line ("0 articles") would only confuse, so it is muted."""
+    if not (config.theme_dir / "templates").is_dir():
+        raise PlpError(
+            f"no theme here ({config.theme_dir}) — a project needs plp's theme/ folder beside "
+            "content/: copy it from plp's source"
+        )
     Path(config.output_dir).mkdir(parents=True, exist_ok=True)
     settings = pelican_settings(config, build)
     quiet, console.quiet = console.quiet, True

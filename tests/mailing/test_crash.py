@@ -24,10 +24,10 @@ KILLS = 25
 CONCURRENCY = 4
 
 
-@pytest.mark.parametrize("greylist", [0.0, 0.3], ids=["plain", "greylisting"])
+@pytest.mark.parametrize("greylist", [0.0, 0.2], ids=["plain", "greylisting"])
 def test_killed_at_random_points_then_resumed(tmp_path, store, ledger, smtp_server, greylist):
     emails = add_members(store, MEMBERS)
-    smtp_server.faults.greylist = greylist  # every member refused (451) for its first 0.3 s
+    smtp_server.faults.greylist = greylist  # every member refused (451) for its first 0.2 s
     key_of = {email: store.pseudonym(email) for email in emails}
     # Paced so each run sends a few messages before it is killed: kills land mid-send.
     settings = {
@@ -43,9 +43,10 @@ def test_killed_at_random_points_then_resumed(tmp_path, store, ledger, smtp_serv
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     seed = random.randrange(1 << 30)
     rng = random.Random(seed)
-    deadline = time.monotonic() + 45
+    deadline = time.monotonic() + 90
     kills = 0
-    while kills < KILLS:
+    # Until enough kills, some of them after messages got through (greylisting delays those).
+    while kills < KILLS or not smtp_server.messages:
         assert time.monotonic() < deadline, f"too slow (seed {seed}, {kills} kills)"
         child = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE

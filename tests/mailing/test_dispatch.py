@@ -203,6 +203,7 @@ def test_a_note_with_personal_data_is_refused_before_drafting(project):
 
 def test_cli_send_twice_is_safe_and_a_sent_bulletin_gets_no_test_copy(project, smtp_server):
     config, draft = project
+    shutil.copytree(ROOT / "theme", config.root / "theme")  # send builds the site first
     run(coordinator.approve, config, PLP, draft.number, "coordinator")
     env = {
         "PLP_VAR_DIR": str(config.var_dir),
