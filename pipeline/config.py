@@ -41,8 +41,8 @@ class Config:
     site_url: str
     site_name: str = DEFAULTS["site_name"]
     sending_domain: str = DEFAULTS["sending_domain"]
-    unsubscribe_url: str = DEFAULTS["unsubscribe_url"]
-    """Defaults to {site_url}/unsubscribe."""
+    web_url: str = DEFAULTS["web_url"]
+    """The members' web service (`plp web`); links to it are built by pipeline.urls."""
     smtp_url: str | None = field(default=None, repr=False)  # may carry a password
     smtp_username: str | None = None
     smtp_password: str | None = field(default=None, repr=False)
@@ -68,8 +68,6 @@ class Config:
 
     def __post_init__(self) -> None:
         # Derived here, so every way of making a Config agrees.
-        if not self.unsubscribe_url:
-            object.__setattr__(self, "unsubscribe_url", f"{self.site_url}/unsubscribe")
         if self.cache_dir is None:
             object.__setattr__(self, "cache_dir", self.root / DEFAULTS["cache_dir"])
 

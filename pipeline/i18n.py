@@ -19,8 +19,9 @@ from babel.messages.pofile import read_po
 from .model import Category, Kind
 
 LOCALE_DIR = Path(__file__).parent / "locale"
-DOMAINS = ("plp", "site", "bulletin")
-"""plp: strings shared by every output; site: the web pages; bulletin: the e-mails."""
+DOMAINS = ("plp", "site", "bulletin", "web")
+"""plp: strings shared by every output; site: the web pages; bulletin: the e-mails; web: the
+members' web service (plp web) and its confirmation e-mail."""
 
 
 @cache

@@ -200,14 +200,15 @@ SETTINGS: tuple[Setting, ...] = (
         hint="use the bare domain, e.g. bulletins.plp.example.org",
     ),
     Setting(
-        "unsubscribe_url",
-        "one-click unsubscribe endpoint (RFC 8058) in every bulletin",
+        "web_url",
+        "public base URL of the members' web service (subscribe, confirm, one-click "
+        "unsubscribe, preferences): "
+        "every bulletin and hub links to it",
         web_url,
-        "",
-        pelican="PLP_UNSUBSCRIBE_URL",
-        env="PLP_UNSUBSCRIBE_URL",
-        hint="use an absolute URL such as https://plp.example.org/unsubscribe",
-        default_doc="site URL + `/unsubscribe`",
+        "http://127.0.0.1:8080",
+        pelican="PLP_WEB_URL",
+        env="PLP_WEB_URL",
+        hint="use an absolute URL such as https://members.plp.example.org",
     ),
     # The relay and its login belong to one machine, and the URL may carry a password:
     # the environment only.
@@ -300,7 +301,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "secret",
-        "key that signs unsubscribe links",
+        "key that signs the links of e-mails and forms (unsubscribe, confirm, preferences)",
         long_text(32),
         env="PLP_SECRET",
         secret=True,

@@ -1,4 +1,5 @@
-"""Unsubscribe tokens and member pseudonyms, both keyed by the one secret of this installation."""
+"""Signed links (unsubscribe, preferences, confirmation, form tokens) and member pseudonyms, all
+keyed by the one secret of this installation."""
 
 from __future__ import annotations
 
@@ -9,14 +10,23 @@ import secrets
 from pathlib import Path
 from typing import Protocol
 
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 
 from .addresses import email_key
 from .config import Config
 from .errors import PlpError
 
 # One salt per purpose: a token minted for one use can never be replayed for another.
+# The unsubscribe salt and payload are those of the first releases: links in bulletins already
+# delivered keep working.
 UNSUBSCRIBE_SALT = "plp.unsubscribe.v1"
+PREFERENCES_SALT = "plp.preferences.v1"
+CONFIRM_SALT = "plp.confirm.v1"
+FORM_SALT = "plp.form.v1"
+CONFIRM_MAX_AGE = 48 * 3600
+"""Seconds a confirmation link is valid (double opt-in); the sign-up is purged afterwards."""
+FORM_MAX_AGE = 2 * 3600
+"""Seconds a form of the web service stays usable after it was shown (its CSRF token)."""
 PSEUDONYM_PURPOSE = b"plp.pseudonym.v1:"
 
 
@@ -57,14 +67,25 @@ class _HasMembership(Protocol):
     plp: str
 
 
+class LinkError(PlpError):
+    """A signed link that cannot be used: forged, altered, for another purpose or PLP, expired."""
+
+    def __init__(self, message: str, *, expired: bool = False):
+        super().__init__(message)
+        self.expired = expired
+
+
 class UnsubscribeTokens:
     """Signs and reads one-click unsubscribe tokens binding (member id, PLP)."""
 
+    salt = UNSUBSCRIBE_SALT
+    link = "unsubscribe link"
+
     def __init__(self, secret: str):
-        self._serializer = URLSafeSerializer(secret, salt=UNSUBSCRIBE_SALT)
+        self._serializer = URLSafeSerializer(secret, salt=self.salt)
 
     @classmethod
-    def from_config(cls, config: Config) -> UnsubscribeTokens:
+    def from_config(cls, config: Config):
         """Tokens signed with this installation's secret."""
         return cls(load_secret(config))
 
@@ -75,24 +96,92 @@ class UnsubscribeTokens:
 
     def read_token(self, token: str, plp: str | None = None) -> tuple[int, str]:
         """(member id, plp) from a token; refuses forged or altered ones, and other PLPs' tokens."""
+        return _pair(self._load(token), plp, self.link)
+
+    def _load(self, token: str) -> object:
         try:
-            payload = self._serializer.loads(token.strip())
+            return self._serializer.loads(token.strip())
         except BadSignature:
-            raise PlpError(
-                "this unsubscribe link is not valid (altered, truncated or not ours) — "
+            raise LinkError(
+                f"this {self.link} is not valid (altered, truncated or not ours) — "
                 "copy the whole link from the e-mail, or ask the coordinator to unsubscribe you"
             ) from None
-        if (
-            not isinstance(payload, list)
-            or len(payload) != 2
-            or not isinstance(payload[0], int)
-            or not isinstance(payload[1], str)
-        ):
-            raise PlpError("this unsubscribe link is not valid — ask the coordinator")
-        member_id, token_plp = payload
-        if plp is not None and token_plp != plp:
-            raise PlpError(
-                f"this unsubscribe link belongs to another PLP, not {plp!r} — "
-                "use the link from that PLP's own bulletin"
-            )
-        return member_id, token_plp
+
+
+class PreferencesTokens(UnsubscribeTokens):
+    """The link of a member's preferences page: (member id, PLP), its own salt."""
+
+    salt = PREFERENCES_SALT
+    link = "preferences link"
+
+
+class ConfirmTokens:
+    """The double opt-in link: (sign-up id, PLP), valid CONFIRM_MAX_AGE seconds."""
+
+    link = "confirmation link"
+
+    def __init__(self, secret: str, max_age: int = CONFIRM_MAX_AGE):
+        self._serializer = URLSafeTimedSerializer(secret, salt=CONFIRM_SALT)
+        self.max_age = max_age
+
+    @classmethod
+    def from_config(cls, config: Config) -> ConfirmTokens:
+        return cls(load_secret(config))
+
+    def make_token(self, signup_id: int, plp: str) -> str:
+        return self._serializer.dumps([int(signup_id), plp])
+
+    def read_token(self, token: str, plp: str | None = None) -> tuple[int, str]:
+        """(sign-up id, plp); LinkError(expired=True) once CONFIRM_MAX_AGE has passed."""
+        try:
+            payload = self._serializer.loads(token.strip(), max_age=self.max_age)
+        except SignatureExpired:
+            raise LinkError(
+                "this confirmation link has expired (it is valid 48 hours) — "
+                "fill in the form on the PLP's page again",
+                expired=True,
+            ) from None
+        except BadSignature:
+            raise LinkError(
+                "this confirmation link is not valid (altered, truncated or not ours) — "
+                "copy the whole link from the e-mail"
+            ) from None
+        return _pair(payload, plp, self.link)
+
+
+class FormTokens:
+    """CSRF tokens of the web service's forms, without a cookie: each is signed, bound to the
+    form it was shown in (its action path) and valid FORM_MAX_AGE seconds."""
+
+    def __init__(self, secret: str, max_age: int = FORM_MAX_AGE):
+        self._serializer = URLSafeTimedSerializer(secret, salt=FORM_SALT)
+        self.max_age = max_age
+
+    def make_token(self, action: str) -> str:
+        return self._serializer.dumps(hashlib.sha256(action.encode()).hexdigest()[:32])
+
+    def valid(self, token: str, action: str) -> bool:
+        """Whether the token was made for this form action and has not expired."""
+        try:
+            bound = self._serializer.loads(token, max_age=self.max_age)
+        except BadSignature:  # SignatureExpired is one
+            return False
+        return hmac.compare_digest(str(bound), hashlib.sha256(action.encode()).hexdigest()[:32])
+
+
+def _pair(payload: object, plp: str | None, link: str) -> tuple[int, str]:
+    if (
+        not isinstance(payload, list)
+        or len(payload) != 2
+        or not isinstance(payload[0], int)
+        or isinstance(payload[0], bool)
+        or not isinstance(payload[1], str)
+    ):
+        raise LinkError(f"this {link} is not valid — ask the coordinator")
+    member_id, token_plp = payload
+    if plp is not None and token_plp != plp:
+        raise LinkError(
+            f"this {link} belongs to another PLP, not {plp!r} — "
+            "use the link from that PLP's own bulletin"
+        )
+    return member_id, token_plp

@@ -89,7 +89,39 @@ def absolute(site_url: str, path: str) -> str:
     return f"{site_url}/{path}"
 
 
-# The web service (unsubscribe, preferences, subscribe), when it comes, has its own base URL and
-# is not part of output/: its endpoints go in their own section here, built from that base and a
-# token or PLP slug, not with relative() or absolute(). Until then the unsubscribe link is
-# Config.unsubscribe_url plus a member's token (pipeline.mailing), filled in by compose.
+# --- The members' web service (`plp web`) -------------------------------------------------------
+# Not part of output/: its own base URL (Config.web_url), a path per endpoint, a token or a PLP
+# slug in the path — never an address. The route table (pipeline/web/app.py) is built from the
+# same patterns, so a link and the route it reaches cannot drift apart.
+
+WEB_SUBSCRIBE = "/subscribe/{plp}"
+WEB_CONFIRM = "/confirm/{token}"
+WEB_UNSUBSCRIBE = "/unsubscribe/{token}"
+WEB_PREFERENCES = "/preferences/{token}"
+WEB_STATIC = "/static"
+
+
+def web(base: str, pattern: str, **values: str) -> str:
+    """The public URL of one endpoint of the web service: `web(config.web_url, WEB_CONFIRM,
+    token=t)`."""
+    return base.rstrip("/") + pattern.format(**values)
+
+
+def subscribe_url(base: str, plp: str) -> str:
+    """Where a hub's join form posts."""
+    return web(base, WEB_SUBSCRIBE, plp=plp)
+
+
+def confirm_url(base: str, token: str) -> str:
+    """The link of the confirmation e-mail (double opt-in)."""
+    return web(base, WEB_CONFIRM, token=token)
+
+
+def unsubscribe_url(base: str, token: str) -> str:
+    """The one-click link of every bulletin (List-Unsubscribe, RFC 8058, and the footer)."""
+    return web(base, WEB_UNSUBSCRIBE, token=token)
+
+
+def preferences_url(base: str, token: str) -> str:
+    """A member's own page: language, leave, download my data, erase me."""
+    return web(base, WEB_PREFERENCES, token=token)

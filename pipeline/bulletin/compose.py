@@ -26,6 +26,8 @@ from .assembly import Bulletin
 from .render import (
     GREETING_HTML,
     GREETING_TEXT,
+    PREFERENCES_HTML,
+    PREFERENCES_TEXT,
     UNSUBSCRIBE_HTML,
     UNSUBSCRIBE_TEXT,
     RenderedEdition,
@@ -131,7 +133,7 @@ def compose(config: Config, bulletin: Bulletin, rendered: RenderedEdition) -> Me
     coordinator = safe_header_text(plp.coordinator.name, "the coordinator's name")
     plp_name = safe_header_text(plp.name(lang), "the PLP name")
     subject = safe_header_text(rendered.subject, "the subject")
-    for part, ours in ((rendered.text, 2), (rendered.html, 2)):
+    for part, ours in ((rendered.text, 3), (rendered.html, 3)):  # greeting, two links
         if part.count(_MARKER) != ours:  # content must not smuggle in a placeholder
             raise PlpError(
                 f"bulletin {bulletin.number} of PLP {plp.slug} ({lang}) contains the text "
@@ -241,19 +243,29 @@ class MessageTemplate:
         recipient_email: str,
         recipient_name: str | None,
         unsubscribe_url: str,
-        unsubscribe_mailto: str,
+        unsubscribe_mailto: str | None,
         message_id: str,
         date: str | None = None,
+        *,
+        preferences_url: str | None = None,
     ) -> bytes:
         """The message for one member, ready for SMTP; PlpError on any unsafe value.
 
         `date` is an RFC 5322 date (email.utils.formatdate); by default the time of first use.
+        No `unsubscribe_mailto` (None or ""): List-Unsubscribe carries the https link alone.
+        No `preferences_url`: the footer's preferences link leads to the unsubscribe page.
         """
         address = _address(recipient_email, "the member's address")
         if not _URL.fullmatch(unsubscribe_url):
             raise PlpError(f"unsafe unsubscribe URL {unsubscribe_url[:80]!r}")
-        if not _MAILTO.fullmatch(unsubscribe_mailto):
+        if unsubscribe_mailto and not _MAILTO.fullmatch(unsubscribe_mailto):
             raise PlpError(f"unsafe unsubscribe mailto {unsubscribe_mailto[:80]!r}")
+        preferences_url = preferences_url or unsubscribe_url
+        if not _URL.fullmatch(preferences_url):
+            raise PlpError(f"unsafe preferences URL {preferences_url[:80]!r}")
+        list_unsubscribe = f"<{unsubscribe_url}>"
+        if unsubscribe_mailto:
+            list_unsubscribe += f",\r\n <{unsubscribe_mailto}>"
         if not _MESSAGE_ID.fullmatch(message_id):
             raise PlpError(f"malformed Message-ID {message_id[:80]!r}")
         name = safe_header_text(recipient_name, "the member's name") if recipient_name else ""
@@ -276,11 +288,13 @@ class MessageTemplate:
             TO: to.encode("ascii"),
             DATE: date.encode("ascii"),
             MESSAGE_ID: message_id.encode("ascii"),
-            LIST_UNSUBSCRIBE: f"<{unsubscribe_url}>,\r\n <{unsubscribe_mailto}>".encode("ascii"),
+            LIST_UNSUBSCRIBE: list_unsubscribe.encode("ascii"),
             GREETING_TEXT: text,
             GREETING_HTML: markup,
             UNSUBSCRIBE_TEXT: _qp_value(unsubscribe_url),
             UNSUBSCRIBE_HTML: _qp_value(html.escape(unsubscribe_url)),
+            PREFERENCES_TEXT: _qp_value(preferences_url),
+            PREFERENCES_HTML: _qp_value(html.escape(preferences_url)),
         }
         out = [self._literals[0]]
         for field, literal in zip(self._fields, self._literals[1:], strict=True):

@@ -1,7 +1,8 @@
 """One bulletin edition → HTML (Jinja → MJML → mjml-python → premailer) and plain text.
 
 Rendering runs once per (PLP, language, bulletin). What differs per member (greeting,
-unsubscribe link) is left as ASCII placeholders that `compose` fills by substitution.
+unsubscribe and preferences links) is left as ASCII placeholders that `compose` fills by
+substitution.
 """
 
 from __future__ import annotations
@@ -33,7 +34,16 @@ GREETING_HTML = "%%PLP_GREETING_HTML%%"
 GREETING_TEXT = "%%PLP_GREETING_TEXT%%"
 UNSUBSCRIBE_HTML = "%%PLP_UNSUBSCRIBE_HTML%%"
 UNSUBSCRIBE_TEXT = "%%PLP_UNSUBSCRIBE_TEXT%%"
-PLACEHOLDERS = (GREETING_HTML, GREETING_TEXT, UNSUBSCRIBE_HTML, UNSUBSCRIBE_TEXT)
+PREFERENCES_HTML = "%%PLP_PREFERENCES_HTML%%"
+PREFERENCES_TEXT = "%%PLP_PREFERENCES_TEXT%%"
+PLACEHOLDERS = (
+    GREETING_HTML,
+    GREETING_TEXT,
+    UNSUBSCRIBE_HTML,
+    UNSUBSCRIBE_TEXT,
+    PREFERENCES_HTML,
+    PREFERENCES_TEXT,
+)
 
 _MJML_RESET = '<style type="text/css">\n#outlook a'
 _MJML_RESET_KEPT = '<style type="text/css" data-premailer="ignore">\n#outlook a'
@@ -162,6 +172,7 @@ class Renderer:
                 items,
                 greeting=GREETING_TEXT,
                 unsubscribe_url=UNSUBSCRIBE_TEXT,
+                preferences_url=PREFERENCES_TEXT,
             ),
             web=self._web(common, note_html, items),
             greeting_named=_("Hello {name},"),
@@ -200,6 +211,7 @@ class Renderer:
             "web_url": urls.absolute(site_url, urls.bulletin(lang, plp.slug, bulletin.number)),
             "privacy_url": urls.absolute(site_url, urls.page(lang, "privacy")),
             "unsubscribe_url": UNSUBSCRIBE_HTML,
+            "preferences_url": PREFERENCES_HTML,
         }
 
     def _item(self, message: Message) -> dict:

@@ -242,6 +242,7 @@ def render_text(
     *,
     greeting: str,
     unsubscribe_url: str,
+    preferences_url: str,
 ) -> str:
     """The plain-text part from the same view as the HTML part: wrapped, links listed last."""
     _ = common["_"]
@@ -273,6 +274,7 @@ def render_text(
         "zone_website_ref": f"{common['zone_website_label']} {links.ref(common['zone_website'])}",
         "web_ref": links.ref(common["web_url"]),
         "privacy_ref": links.ref(common["privacy_url"]),
+        "preferences_ref": links.ref(preferences_url),
         "unsubscribe_ref": links.ref(unsubscribe_url),
     }
     view["links"] = links.render()

@@ -13,6 +13,7 @@ from .check import check
 from .members import members
 from .publish import publish
 from .serve import serve
+from .web import web
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -33,7 +34,7 @@ def cli(ctx: click.Context, root: str | None) -> None:
     ctx.ensure_object(dict)["root"] = root
 
 
-for command in (check, build, serve, bulletin, members, publish):
+for command in (check, build, serve, web, bulletin, members, publish):
     cli.add_command(command)
 
 

@@ -9,6 +9,8 @@ from ..bulletin.compose import compose
 from ..bulletin.render import (
     GREETING_HTML,
     GREETING_TEXT,
+    PREFERENCES_HTML,
+    PREFERENCES_TEXT,
     UNSUBSCRIBE_HTML,
     UNSUBSCRIBE_TEXT,
     Renderer,
@@ -17,6 +19,7 @@ from ..bulletin.store import Draft, DraftEdition, DraftStatus, content_hash
 from ..checks import check_note
 from ..errors import ContentError
 from ..targeting import Targeting
+from ..urls import preferences_url, unsubscribe_url
 from .desk import Desk
 
 PREVIEW_ADDRESS = "member@example.org"
@@ -57,7 +60,8 @@ def draft(
         targeting=targeting,
     )
     renderer = Renderer(config, content)
-    preview_url = f"{config.unsubscribe_url}?token=PREVIEW"
+    preview_url = unsubscribe_url(config.web_url, "PREVIEW")
+    preview_preferences = preferences_url(config.web_url, "PREVIEW")
     files: dict[str, bytes] = {}
     templates: dict[str, bytes] = {}
     editions = []
@@ -71,18 +75,21 @@ def draft(
             PREVIEW_ADDRESS,
             None,
             preview_url,
-            f"mailto:unsubscribe+PREVIEW@{config.sending_domain}",
+            None,
             template.message_id("preview"),
+            preferences_url=preview_preferences,
         )
         neutral = rendered.greeting_neutral
         files[f"{lang}.html"] = (
             rendered.html.replace(GREETING_HTML, neutral)
             .replace(UNSUBSCRIBE_HTML, preview_url)
+            .replace(PREFERENCES_HTML, preview_preferences)
             .encode()
         )
         files[f"{lang}.txt"] = (
             rendered.text.replace(GREETING_TEXT, neutral)
             .replace(UNSUBSCRIBE_TEXT, preview_url)
+            .replace(PREFERENCES_TEXT, preview_preferences)
             .encode()
         )
         files[f"{lang}.web.html"] = rendered.web.encode()

@@ -21,7 +21,8 @@ from ..model import Plp
 from ..state.approvals import Approval
 from ..state.ledger import FINAL, LedgerStatus
 from ..state.members import Recipient
-from ..tokens import UnsubscribeTokens
+from ..tokens import PreferencesTokens, UnsubscribeTokens
+from ..urls import preferences_url, unsubscribe_url
 from .desk import Desk
 from .site import build, missing_pages
 
@@ -85,9 +86,10 @@ def send_test(desk: Desk, plp_slug: str, number: int | None = None) -> TestCopy:
         data = template.for_member(
             plp.coordinator.email,
             plp.coordinator.name,
-            f"{config.unsubscribe_url}?token=test-copy",
-            f"mailto:{BOUNCE_LOCAL_PART}@{config.sending_domain}?subject=test-copy",
+            unsubscribe_url(config.web_url, "test-copy"),
+            None,
             template.message_id(f"test-{lang}-{stamp}"),
+            preferences_url=preferences_url(config.web_url, "test-copy"),
         )
         if signer:
             data = signer.sign(data)
@@ -220,6 +222,7 @@ def _composer(config: Config, plp: Plp, draft: Draft):
         templates[lang] for lang in (*plp.languages, *draft.languages) if lang in templates
     )
     tokens = UnsubscribeTokens.from_config(config)
+    preferences = PreferencesTokens.from_config(config)
     signer = DkimSigner.from_config(config)
     date = formatdate(localtime=False, usegmt=True).replace("GMT", "+0000")
 
@@ -232,10 +235,11 @@ def _composer(config: Config, plp: Plp, draft: Draft):
         data = template.for_member(
             address,
             r.name or None,
-            f"{config.unsubscribe_url}?token={token}",
-            f"mailto:unsubscribe@{config.sending_domain}?subject=unsubscribe%20{token}",
+            unsubscribe_url(config.web_url, token),
+            None,  # no mailto: nothing reads that mailbox, and the https link is one click
             template.message_id(r.pseudonym[:24]),
             date,
+            preferences_url=preferences_url(config.web_url, preferences.make_token(r)),
         )
         return signer.sign(data) if signer else data
 
@@ -244,12 +248,16 @@ def _composer(config: Config, plp: Plp, draft: Draft):
 
 def _refuse_local_links(config: Config) -> None:
     """Real mail must not link to a preview address that only works on this computer."""
-    host = urlsplit(config.site_url).hostname or ""
-    if config.smtp_url and (host in ("localhost", "::1") or host.startswith("127.")):
-        raise DeliveryError(
-            f"the e-mails would link to {config.site_url}, which only works on this computer — "
-            "set PLP_SITE_URL (or SITEURL in pelicanconf.py) to the site's public address"
-        )
+    for url, setting in (
+        (config.site_url, "PLP_SITE_URL (or SITEURL in pelicanconf.py)"),
+        (config.web_url, "PLP_WEB_URL"),
+    ):
+        host = urlsplit(url).hostname or ""
+        if config.smtp_url and (host in ("localhost", "::1") or host.startswith("127.")):
+            raise DeliveryError(
+                f"the e-mails would link to {url}, which only works on this computer — "
+                f"set {setting} to the public address"
+            )
 
 
 def _sender(config: Config) -> str:

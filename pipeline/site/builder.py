@@ -93,7 +93,7 @@ class SiteBuild:
             with phase("markdown"):
                 cache.prefill((m.body for m in scope.messages), render_markdown)
             views = Views(scope.content, scope.today, lambda src: cache.get(src, markdown))
-            renderer = Renderer(env, scope, config.site_url, config.site_name)
+            renderer = Renderer(env, scope, config.site_url, config.site_name, config.web_url)
             render = timed("jinja", renderer.render)
             with phase("contexts"):
                 pages = list(all_pages(scope, views, self.bulletins, config.site_name))
@@ -161,7 +161,13 @@ class SiteBuild:
             *(Path(module.__file__) for module in (urls, shared_views, i18n, markup)),
         ]
         pages = sorted((p.key, p.lang) for p in self.scope.content.pages)
-        settings = (self.config.site_url, self.config.site_name, self.config.timezone, pages)
+        settings = (
+            self.config.site_url,
+            self.config.site_name,
+            self.config.web_url,
+            self.config.timezone,
+            pages,
+        )
         return files_digest(p for p in sources if p.is_file()) + repr(settings)
 
 

@@ -18,8 +18,16 @@ from .views import SiteMessageView
 class Renderer:
     """Renders PageSpecs with one Jinja environment (Pelican's, with our theme loaded)."""
 
-    def __init__(self, env: Environment, scope: Scope, site_url: str, site_name: str):
+    def __init__(
+        self,
+        env: Environment,
+        scope: Scope,
+        site_url: str,
+        site_name: str,
+        web_url: str = "http://127.0.0.1:8080",
+    ):
         self.env = env
+        self.web_url = web_url
         self.scope = scope
         self.site_url = site_url
         self.site_name = site_name
@@ -68,6 +76,7 @@ class Renderer:
             "not_urgent": gettext_for(lang)(NOT_URGENT),
             "language_names": LANGUAGE_NAMES,
             "site_name": self.site_name,
+            "web_url": self.web_url,  # the members' web service: the join form posts there
         }
 
     def render(self, page: PageSpec, lang: str) -> str:

@@ -122,7 +122,8 @@ class Members:
                 ).lastrowid
                 given_on = person.consent_given_on and person.consent_given_on.isoformat()
                 tx.execute(
-                    "INSERT INTO consents VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO consents (member_id, given_on, method, recorded_by, text,"
+                    " version, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (
                         member_id,
                         given_on,
@@ -216,6 +217,15 @@ class Members:
             )
         return self._set_status(member_id, MemberStatus.UNSUBSCRIBED, how)
 
+    def set_language(self, member_id: int, language: str) -> bool:
+        """The language the member reads bulletins in; False when nothing changed."""
+        changed = self._store.write(
+            "UPDATE members SET language = ?, updated = ? WHERE id = ? AND language != ?"
+            " AND status != ?",
+            (language, now(), member_id, language, MemberStatus.ERASED),
+        )
+        return changed > 0
+
     def record_hard_bounce(self, member_id: int) -> MemberStatus:
         """Count a hard bounce; at config.hard_bounce_limit the member becomes bounced."""
         limit = self.config.hard_bounce_limit
@@ -270,6 +280,8 @@ class Members:
         if not found:
             raise PlpError(f"no member with address {email!r} — nothing to erase")
         with self._store.transaction() as tx:
+            # A sign-up waiting for its confirmation holds the address too.
+            tx.execute("DELETE FROM signups WHERE email_key = ?", (email_key(normalise(email)),))
             for member in found:
                 tx.execute("DELETE FROM consents WHERE member_id = ?", (member.id,))
                 # The row stays (no personal data) so its id is never given to someone else

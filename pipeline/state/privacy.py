@@ -26,7 +26,15 @@ _MEMBER_FIELDS = (
     "created",
     "updated",
 )
-_CONSENT_FIELDS = ("given_on", "method", "recorded_by", "text", "version", "recorded_at")
+_CONSENT_FIELDS = (
+    "given_on",
+    "method",
+    "recorded_by",
+    "text",
+    "version",
+    "language",
+    "recorded_at",
+)
 
 
 @dataclass(frozen=True)
@@ -72,7 +80,7 @@ def _inert(cell: object) -> object:
 def record(store: Store, row) -> dict:
     """One membership with its consent records, as the export shows it."""
     consent = store.rows(
-        "SELECT given_on, method, recorded_by, text, version, recorded_at FROM consents"
+        "SELECT given_on, method, recorded_by, text, version, language, recorded_at FROM consents"
         " WHERE member_id = ? ORDER BY recorded_at",
         (row["id"],),
     )

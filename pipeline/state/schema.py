@@ -81,6 +81,25 @@ MIGRATIONS: tuple[Migration, ...] = (
         # No comment inside: SQLite splices the column's text into the stored CREATE TABLE.
         "ALTER TABLE deliveries ADD COLUMN next_attempt_at TEXT",
     ),
+    Migration(
+        3,
+        "sign-ups waiting for their confirmation (double opt-in); the language of a consent",
+        """
+        CREATE TABLE signups (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: a confirmation link names it
+            plp TEXT NOT NULL,
+            email TEXT NOT NULL,                   -- normalised
+            email_key TEXT NOT NULL,               -- case-folded
+            name TEXT NOT NULL DEFAULT '',
+            language TEXT NOT NULL,
+            created TEXT NOT NULL,
+            expires TEXT NOT NULL                  -- purged once passed, confirmed or not
+        );
+        CREATE INDEX signups_email ON signups (email_key, created);
+        CREATE INDEX signups_expires ON signups (expires);
+        ALTER TABLE consents ADD COLUMN language TEXT
+        """,
+    ),
 )
 
 

@@ -20,6 +20,7 @@ from .approvals import Approvals
 from .ledger import Ledger
 from .members import Members
 from .schema import MIGRATIONS, Migration
+from .signups import Signups
 
 
 class Backend(Protocol):
@@ -45,7 +46,7 @@ class Backend(Protocol):
 
 
 class Store:
-    """Members, consent, approvals and the send ledger over one connection, shared by the
+    """Members, consent, sign-ups, approvals and the send ledger over one connection, shared by the
     sending threads under one lock."""
 
     def __init__(self, backend: Backend, config: Config):
@@ -56,6 +57,7 @@ class Store:
         self.members = Members(self, config)
         self.approvals = Approvals(self)
         self.ledger = Ledger(self, config)
+        self.signups = Signups(self)
 
     def __enter__(self) -> Store:
         return self
@@ -81,6 +83,11 @@ class Store:
         """One statement in its own transaction, committed on return; rows changed."""
         with self.transaction() as tx:
             return tx.execute(sql, params).rowcount
+
+    def write_returning_id(self, sql: str, params: Sequence = ()) -> int:
+        """One INSERT in its own transaction; the new row's id."""
+        with self.transaction() as tx:
+            return tx.execute(sql, params).lastrowid
 
     @contextmanager
     def transaction(self) -> Iterator[Backend]:

@@ -177,7 +177,7 @@ def make_config(root: Path, **overrides) -> Config:
         "theme_dir": REPO / "theme",
         "site_url": SITE_URL,
         "sending_domain": "bulletins.example.org",
-        "unsubscribe_url": f"{SITE_URL}/unsubscribe",
+        "web_url": "https://members.plp.example.org",
         "today": TODAY,
     }
     return Config(**{**values, **overrides})

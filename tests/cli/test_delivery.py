@@ -36,6 +36,7 @@ def relay_env(relay, **more: str) -> dict[str, str]:
     return {
         "PLP_SMTP_URL": relay.url,
         "PLP_SITE_URL": WEB,
+        "PLP_WEB_URL": "https://service.plp.example.be",
         "PLP_RETRY_BASE": "0.05",
         "PLP_SMTP_TIMEOUT": "2",
         **more,

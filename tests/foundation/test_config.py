@@ -111,7 +111,7 @@ EXAMPLES = {
     "PLP_SITE_URL": ("https://plp.example.be/", "https://plp.example.be"),
     "PLP_SITE_NAME": ("BIN Bergveld", "BIN Bergveld"),
     "PLP_SENDING_DOMAIN": ("mail.example.be", "mail.example.be"),
-    "PLP_UNSUBSCRIBE_URL": ("https://u.example.be/out", "https://u.example.be/out"),
+    "PLP_WEB_URL": ("https://leden.example.be/", "https://leden.example.be"),
     "PLP_SMTP_URL": ("smtps://relay.example.be:465", "smtps://relay.example.be:465"),
     "PLP_SMTP_USERNAME": ("plp", "plp"),
     "PLP_SMTP_PASSWORD": (PASSWORD, PASSWORD),
@@ -176,7 +176,6 @@ def test_the_environment_beats_pelicanconf(project):
     assert load_config(root, env={}).max_attempts == 7
     config = load_config(root, env={"PLP_MAX_ATTEMPTS": "9", "PLP_SITE_URL": "https://env.be"})
     assert (config.max_attempts, config.site_url) == (9, "https://env.be")
-    assert config.unsubscribe_url == "https://env.be/unsubscribe"
 
 
 def test_an_empty_variable_counts_as_unset(project):
@@ -225,7 +224,7 @@ def test_every_bad_value_is_reported_at_once_with_its_source(project):
         ("PLP_SMTP_TIMEOUT", "0", "is not more than 0"),
         ("PLP_SMTP_RATE", "nan", "is not a finite number"),
         ("PLP_SITE_URL", "plp.example.org", "is not an absolute http(s) URL"),
-        ("PLP_UNSUBSCRIBE_URL", "/unsubscribe", "is not an absolute http(s) URL"),
+        ("PLP_WEB_URL", "/members", "is not an absolute http(s) URL"),
         ("PLP_SENDING_DOMAIN", "me@example.org", "is not a domain name"),
         ("PLP_TIMEZONE", "Mars/Olympus", "is not a known time zone"),
     ],

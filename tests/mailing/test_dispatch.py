@@ -36,6 +36,7 @@ def project(content_tree, make_config, smtp_server, tmp_path):
         smtp_url=smtp_server.url,
         today=date(2026, 11, 29),
         site_url="https://plp.example.org",
+        web_url="https://members.plp.example.org",
     )
     config = dataclasses.replace(config, root=root, theme_dir=ROOT / "theme")
     with open_store(config) as state:
@@ -89,7 +90,7 @@ def test_approved_bulletin_reaches_exactly_the_active_members_in_the_coordinator
         assert msg["Reply-To"].addresses[0].addr_spec == COORDINATOR
         assert msg["To"].addresses[0].addr_spec == received.recipient
         assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-        assert re.search(r"<https?://\S+\?token=[\w.-]+>, <mailto:", msg["List-Unsubscribe"])
+        assert re.fullmatch(r"<https?://\S+/unsubscribe/[\w.-]+>", msg["List-Unsubscribe"])
         assert msg["List-Id"].endswith(f"<{PLP}.{config.sending_domain}>")
         assert "112" in msg.get_body(("plain",)).get_content()
 
@@ -138,7 +139,7 @@ def test_unsubscribe_link_in_the_mail_removes_the_member_from_the_next_send(proj
     run(coordinator.approve, config, PLP, draft.number, "coordinator")
     run(coordinator.send, config, PLP, draft.number)
     ann = next(m for m in smtp_server.messages if m.recipient == "ann@example.org")
-    token = re.search(r"token=([\w.-]+)>", parsed(ann)["List-Unsubscribe"])[1]
+    token = re.search(r"/unsubscribe/([\w.-]+)>", parsed(ann)["List-Unsubscribe"])[1]
     result = CliRunner().invoke(
         cli,
         ["--root", str(config.root), "members", "unsubscribe", "--token", token],
@@ -181,7 +182,7 @@ def test_publish_demo_on_the_sample_content(tmp_path):
 
 def test_real_mail_never_links_to_localhost(project, smtp_server):
     config, _ = project
-    local = dataclasses.replace(config, site_url="http://localhost:8000", unsubscribe_url="")
+    local = dataclasses.replace(config, site_url="http://localhost:8000")
     with pytest.raises(DeliveryError, match="only works on this computer — set PLP_SITE_URL"):
         run(coordinator.send_test, local, PLP)
     run(coordinator.approve, local, PLP, 1, "coordinator")
@@ -210,6 +211,7 @@ def test_cli_send_twice_is_safe_and_a_sent_bulletin_gets_no_test_copy(project, s
         "PLP_SECRET": config.secret,
         "PLP_SMTP_URL": smtp_server.url,
         "PLP_SITE_URL": config.site_url,
+        "PLP_WEB_URL": config.web_url,
         "PLP_TODAY": "2026-11-29",
     }
     args = ["--root", str(config.root), "bulletin"]

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from pipeline import urls
+from pipeline.settings import DEFAULTS
 from tests.conftest import PLPS, message
 
 from .conftest import Links, build_tree
@@ -53,6 +55,13 @@ HOSTILE = {
 }
 UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:")
 FORBIDDEN_TAGS = {"iframe", "object", "embed", "svg", "style", "base"}
+JOIN_ACTION = urls.subscribe_url(DEFAULTS["web_url"], "")
+JOIN_FIELDS = {
+    ("search", "q"),
+    ("email", "email"),
+    ("text", "name"),
+    ("hidden", "language"),
+}
 
 
 def violations(html: str, own_scripts: set[str]) -> list[str]:
@@ -63,10 +72,14 @@ def violations(html: str, own_scripts: set[str]) -> list[str]:
     for tag, attrs in parsed.tags:
         if tag in FORBIDDEN_TAGS:
             found.append(f"<{tag}>")
-        # The theme's own PLP search form is the only form: class "find", one search field.
-        if tag == "form" and (attrs.get("class") != "find" or "://" in (attrs.get("action") or "")):
+        # The theme's own forms only: the PLP search (class "find", one search field) and the
+        # hub's join form (class "member"), which posts to the members' web service alone.
+        action = attrs.get("action") or ""
+        search = attrs.get("class") == "find" and "://" not in action
+        join = attrs.get("class") == "member" and action.startswith(JOIN_ACTION)
+        if tag == "form" and not (search or join):
             found.append(f"<form {attrs}>")
-        if tag == "input" and attrs.get("type") != "search":
+        if tag == "input" and (attrs.get("type"), attrs.get("name")) not in JOIN_FIELDS:
             found.append(f"<input {attrs}>")
         src = attrs.get("src") or ""
         if tag == "script" and src and src.rsplit("/", 1)[-1] not in own_scripts:

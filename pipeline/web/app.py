@@ -1,0 +1,81 @@
+"""`plp web`: the members' web service as one Starlette app — the route table below is the
+whole of it; handlers are in one module per audience (members.py)."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from .. import urls
+from ..config import Config
+from ..coordinator import Desk
+from ..coordinator.subscriptions import purge_expired
+from . import members
+from .guard import Guard, RateLimit, origin_of
+from .pages import Pages
+
+SUBSCRIBES_PER_CLIENT = (10, 3600.0)
+"""Sign-ups one client address may post per hour (the per-address limit is the workflow's)."""
+
+P = urls.WEB_PREFERENCES
+
+ROUTES = [
+    Route(urls.WEB_SUBSCRIBE, members.subscribe_form, methods=["GET"]),
+    Route(urls.WEB_SUBSCRIBE, members.subscribe, methods=["POST"]),
+    Route(urls.WEB_CONFIRM, members.confirm_page, methods=["GET"]),
+    Route(urls.WEB_CONFIRM, members.confirm, methods=["POST"]),
+    Route(urls.WEB_UNSUBSCRIBE, members.unsubscribe_page, methods=["GET"]),
+    Route(urls.WEB_UNSUBSCRIBE, members.unsubscribe, methods=["POST"]),  # RFC 8058 one-click
+    Route(P, members.preferences_page, methods=["GET"]),
+    Route(f"{P}/language", members.change_language, methods=["POST"]),
+    Route(f"{P}/leave", members.leave, methods=["POST"]),
+    Route(f"{P}/data", members.download, methods=["POST"]),
+    Route(f"{P}/erase", members.erase_page, methods=["GET"]),
+    Route(f"{P}/erase", members.erase, methods=["POST"]),
+]
+
+
+@dataclass
+class WebState:
+    """What every request works with: one desk (content, store, mailer), pages, limits."""
+
+    desk: Desk
+    pages: Pages
+    subscribe_limit: RateLimit
+    origins: tuple[str, ...]
+    """Origins a join form may be posted from without a token: the site's and ours."""
+
+
+def create_app(config: Config, *, serve_site: bool | None = None) -> Starlette:
+    """The ASGI app. serve_site (default: when output/ exists) also serves the built site."""
+    desk = Desk(config)
+    state = WebState(
+        desk,
+        Pages(config),
+        RateLimit(*SUBSCRIBES_PER_CLIENT),
+        (origin_of(config.site_url), origin_of(config.web_url)),
+    )
+    routes = [
+        *ROUTES,
+        Mount(urls.WEB_STATIC, app=StaticFiles(directory=config.theme_dir / "static")),
+    ]
+    if serve_site is None:
+        serve_site = config.output_dir.is_dir()
+    if serve_site:
+        routes.append(Mount("/", app=StaticFiles(directory=config.output_dir, html=True)))
+
+    @asynccontextmanager
+    async def lifespan(app):
+        desk.content  # noqa: B018 — load and check the content before the first request
+        purge_expired(desk)
+        yield
+        desk.close()
+
+    app = Starlette(routes=routes, middleware=[Middleware(Guard)], lifespan=lifespan)
+    app.state.web = state
+    return app
