@@ -116,7 +116,11 @@ def export(
 
 @members.command("unsubscribe")
 @click.argument("email", required=False)
-@click.option("--token", metavar="T", help="Apply the token of a member's unsubscribe link.")
+@click.option(
+    "--token",
+    metavar="T",
+    help="Apply a member's unsubscribe link: its token, or the whole link they forwarded.",
+)
 @click.option("--plp", "plp", metavar="SLUG", help="Only from this PLP (default: all of them).")
 @click.pass_context
 @guarded

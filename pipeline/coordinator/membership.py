@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 from ..errors import ContentError, PlpError
 from ..mailing.outbox import OutboxMailer
@@ -83,7 +84,9 @@ def unsubscribe(desk: Desk, email: str, plp: str | None = None) -> bool:
 
 
 def unsubscribe_token(desk: Desk, token: str, plp: str | None = None) -> tuple[int, str, bool]:
-    """Apply an unsubscribe link's token: (member id, PLP, whether it changed anything)."""
+    """Apply an unsubscribe link's token — or the whole link, as a member forwards it — and
+    return (member id, PLP, whether it changed anything)."""
+    token = _token_of(token)
     member_id, token_plp = UnsubscribeTokens.from_config(desk.config).read_token(token, plp)
     return member_id, token_plp, desk.store.members.unsubscribe_member(member_id, token_plp)
 
@@ -102,3 +105,13 @@ def forget(desk: Desk, email: str) -> Erased:
     if desk.config.outbox_dir.exists():
         removed = OutboxMailer(desk.config.outbox_dir).discard(erasure.pseudonym)
     return Erased(email, erasure.plps, removed)
+
+
+def _token_of(link: str) -> str:
+    """The token in `…/unsubscribe/TOKEN`, `…?token=TOKEN`, `<…>` or a bare token."""
+    link = link.strip().strip("<>").strip()
+    parts = urlsplit(link)
+    if parts.scheme in ("http", "https"):
+        query = parse_qs(parts.query).get("token")
+        return query[0] if query else parts.path.rstrip("/").rpartition("/")[2]
+    return link

@@ -120,6 +120,15 @@ def test_unsubscribe_with_the_token_of_a_sent_bulletins_link(sent):
     assert "was already unsubscribed" in ok(sent.plp("members", "unsubscribe", "--token", token))
 
 
+def test_unsubscribe_takes_the_whole_link_a_member_forwards(sent):
+    [message] = [m for m in sent.sent().values() if m["To"].addresses[0].addr_spec == AN]
+    link = str(message["List-Unsubscribe"])  # "<https://…/unsubscribe/TOKEN>", as pasted
+    out = ok(sent.plp("members", "unsubscribe", "--token", link))
+    assert re.fullmatch(rf"Unsubscribed member \d+ of {PLP}\.\n", out)
+    bare = link.strip("<>")
+    assert "already unsubscribed" in ok(sent.plp("members", "unsubscribe", "--token", bare))
+
+
 def test_forget_erases_the_address_everywhere(sent):
     before = set(sent.sent())
     out = ok(sent.plp("members", "forget", AN, "--yes"))
