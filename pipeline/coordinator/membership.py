@@ -75,7 +75,9 @@ def export(desk: Desk, *, email: str | None = None, plp: str | None = None, fmt:
             "give either an EMAIL or --plp SLUG — e.g. `plp members export "
             "jan@example.org` or `plp members export --plp bergveld-centrum`"
         )
-    return desk.store.members.export(plp=plp, email=email, fmt=fmt)
+    # A PLP's list in its first language: the one its coordinator's spreadsheet speaks.
+    lang = registry_plp(desk, plp).languages[0] if plp else None
+    return desk.store.members.export(plp=plp, email=email, fmt=fmt, lang=lang)
 
 
 def unsubscribe(desk: Desk, email: str, plp: str | None = None) -> bool:

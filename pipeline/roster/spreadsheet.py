@@ -22,11 +22,11 @@ _COLUMNS = {
     key: set(names.split())
     for key, names in {
         "email": "email mail emailaddress courriel adressecourriel adresseemail adressemail "
-        "adresseelectronique emailadres mailadres",
+        "adresseelectronique emailadres mailadres emailadresse",
         "name": "name fullname nom nomcomplet naam volledigenaam nomprenom naamvoornaam",
         "first": "firstname givenname prenom voornaam",
         "last": "lastname surname familyname nomdefamille achternaam familienaam",
-        "language": "language lang langue taal voertaal",
+        "language": "language lang langue taal voertaal sprache",
         "consent_date": "consent consentdate dateofconsent consentement dateconsentement "
         "dateduconsentement toestemming datumtoestemming toestemmingsdatum",
         "consent_method": "consentmethod howconsented modeconsentement methodeconsentement "

@@ -248,8 +248,16 @@ class Members:
             row = tx.execute("SELECT status FROM members WHERE id = ?", (member_id,)).fetchone()
         return MemberStatus(row[0]) if row else MemberStatus.ERASED
 
-    def export(self, *, plp: str | None = None, email: str | None = None, fmt: str = "json") -> str:
-        """Everything stored about one address (right of access) or about a PLP's members."""
+    def export(
+        self,
+        *,
+        plp: str | None = None,
+        email: str | None = None,
+        fmt: str = "json",
+        lang: str | None = None,
+    ) -> str:
+        """Everything stored about one address (right of access) or about a PLP's members; a
+        CSV has its headers in `lang` (default: the member's, or English)."""
         if email is not None:
             rows = self._store.rows(
                 "SELECT * FROM members WHERE email_key = ? ORDER BY id",
@@ -257,22 +265,31 @@ class Members:
             )
             if not rows:
                 raise PlpError(f"nothing is stored about {email!r}")
-            deliveries = [
-                dict(row)
-                for row in self._store.rows(
-                    "SELECT bulletin_id, status, attempts, last_code, updated_at FROM deliveries"
-                    " WHERE member_key = ? ORDER BY created_at",
-                    (self.pseudonym(email),),
-                )
-            ]
         else:  # erased members hold nothing personal and are left out
             rows = self._store.rows(
                 "SELECT * FROM members WHERE plp = ? AND status != ? ORDER BY id",
                 (plp or "", MemberStatus.ERASED),
             )
-            deliveries = []
         records = [privacy.record(self._store, row) for row in rows]
-        return privacy.render(records, deliveries, fmt)
+        for record, row in zip(records, rows, strict=True):
+            record["deliveries"] = self._deliveries(row["email"]) if row["email"] else []
+        if email is not None and fmt == "json":
+            # One person: their deliveries once, beside their memberships.
+            sent = records[0]["deliveries"]
+            for record in records:
+                del record["deliveries"]
+            return privacy.render(records, fmt, sent=sent)
+        return privacy.render(records, fmt, lang=lang or (rows[0]["language"] if email else None))
+
+    def _deliveries(self, address: str) -> list[dict]:
+        return [
+            dict(row)
+            for row in self._store.rows(
+                "SELECT bulletin_id, status, attempts, last_code, updated_at FROM deliveries"
+                " WHERE member_key = ? ORDER BY created_at",
+                (pseudonym(self._secret, address),),
+            )
+        ]
 
     def forget(self, email: str) -> privacy.Erasure:
         """Erase an address in every PLP: name, address, consent; the ledger keeps a pseudonym."""

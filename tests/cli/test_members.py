@@ -84,8 +84,15 @@ def test_export_a_plp_to_a_private_file(sent):
     exported = {m["email"] for m in json.loads(path.read_text(encoding="utf-8"))["members"]}
     assert exported == set(LEDEN)
     as_csv = ok(sent.plp("members", "export", "--plp", PLP, "--format", "csv"))
-    rows = list(csv.DictReader(io.StringIO(as_csv)))
-    assert sorted(row["email"] for row in rows) == sorted(LEDEN)
+    # What Belgian Excel opens as it is: UTF-8 with BOM, `;`, headers in the PLP's language.
+    assert as_csv.startswith("\ufeffE-mailadres;BIN;Naam;Taal;")
+    rows = list(csv.DictReader(io.StringIO(as_csv.lstrip("\ufeff")), delimiter=";"))
+    assert sorted(row["E-mailadres"] for row in rows) == sorted(LEDEN)
+    assert all(f"{PLP}/1 sent" in row["Nieuwsbrieven"] for row in rows)
+    # … and imports again as it is, into another PLP (the columns it does not need are ignored).
+    sent.write("terug.csv", as_csv)
+    again = ok(sent.plp("members", "import", "terug.csv", "--plp", "heidebeek-zuid"))
+    assert f"{len(LEDEN)} member(s) imported" in again
 
 
 def test_export_to_an_existing_file_makes_it_private(sent):

@@ -211,8 +211,9 @@ def test_export_is_everything_stored_about_a_person(store, ledger):
     assert all(m["consent"][0]["text"] == "ik ga akkoord" for m in document["members"])
     assert [d["bulletin_id"] for d in document["deliveries"]] == [f"{PLP}/3"]
     rows = store.export(email=email, fmt="csv").splitlines()
-    assert rows[0].startswith("email,plp,name,language,status") and len(rows) == 3
-    assert f"{PLP}/3 sent" in rows[1]
+    # For the person's spreadsheet: BOM, `;`, headers in their language.
+    assert rows[0].startswith("\ufeffE-mailadres;BIN;Naam;Taal;Status") and len(rows) == 3
+    assert f"{PLP}/3 sent" in rows[1]  # the deliveries column is filled
     with pytest.raises(PlpError, match="nothing is stored about"):
         store.export(email="nobody@example.org")
     with pytest.raises(PlpError, match="unknown export format"):
