@@ -1,18 +1,46 @@
-"""Fixtures shared by every test folder: a small valid content tree and a pinned config."""
+"""The test vocabulary every folder shares: one content tree factory and one config factory.
+
+    content_tree({...}, base="small" | "bulletin" | "sample", theme=False) -> project folder
+    make_config(root=None, **field_overrides)                            -> Config
+
+Plain functions behind them (`write_project`, `project_config`) serve module- and
+session-scoped fixtures. No test ever sees a developer's PLP_* variables.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import os
+import shutil
 import textwrap
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from pipeline.config import Config, load_config
+from pipeline.state import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
-TODAY = date(2026, 11, 29)
+TODAY = date(2026, 11, 29)  # the sample content gives every active PLP a bulletin on this day
+SITE_URL = "https://plp.example.org"
+SECRET = "test-secret-" + "x" * 40
+
+# What a test pins whatever the project's pelicanconf.py says: the date, a site URL on a reserved
+# domain (real sending refuses links to localhost), a fixed secret, and SMTP timings short
+# enough for fault-injection tests. Everything else comes from pelicanconf.py, or plp's defaults.
+PINNED = {
+    "today": TODAY,
+    "site_url": SITE_URL,
+    "secret": SECRET,
+    "smtp_timeout": 2.0,
+    "max_attempts": 3,
+    "retry_base": 0.01,
+}
+
+# ----------------------------------------------------------------------------------------------
+# The small tree (base="small"): two zones, four PLPs (one inactive), messages of each kind.
 
 ZONES = """\
 - id: "5901"
@@ -110,33 +138,141 @@ PAGES = {
 }
 
 
+# ----------------------------------------------------------------------------------------------
+# Factories.
+
+Files = Mapping[str, str | bytes | None]
+
+
+def base_files(base: str) -> tuple[dict[str, str], str]:
+    """(content files by path under content/, text of pelicanconf.py) of a base tree."""
+    ours = (ROOT / "pelicanconf.py").read_text(encoding="utf-8")
+    if base == "small":
+        return {"registry/zones.yaml": ZONES, "registry/plps.yaml": PLPS, **MESSAGES, **PAGES}, ours
+    if base == "bulletin":
+        # Imported here: tests/bulletin/factories.py holds that tree's texts, nothing else.
+        from tests.bulletin import factories as tree
+
+        files = {"registry/zones.yaml": tree.ZONES, "registry/plps.yaml": tree.PLPS}
+        files |= {f"pages/{name}": text for name, text in tree.PAGES.items()}
+        files |= {f"messages/{name}": text for name, text in tree.MESSAGES.items()}
+        return files, tree.PELICANCONF
+    if base == "sample":
+        content = ROOT / "content"
+        files = {
+            path.relative_to(content).as_posix(): path.read_text(encoding="utf-8")
+            for path in sorted(content.rglob("*"))
+            if path.is_file()
+        }
+        return files, ours
+    raise ValueError(f"unknown base tree {base!r}: small, bulletin or sample")
+
+
+def write_project(
+    folder: Path, files: Files | None = None, *, base: str = "small", theme: bool = False
+) -> Path:
+    """Write a project folder: the `base` tree's content/ with `files` replaced or added.
+
+    Keys are paths under content/; None removes a file. `pelicanconf.py` is the repository's
+    (the bulletin tree has its own); `theme=True` copies theme/ too, for a test that edits it.
+    """
+    tree, settings = base_files(base)
+    chosen = {**tree, **(files or {})}
+    for rel, text in chosen.items():
+        path = folder / "content" / rel
+        if text is None:
+            path.unlink(missing_ok=True)  # also when an earlier call in this test wrote it
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "pelicanconf.py").write_text(settings, encoding="utf-8")
+    if theme:
+        shutil.copytree(ROOT / "theme", folder / "theme", dirs_exist_ok=True)
+    return folder
+
+
+def project_config(root: Path, scratch: Path, **overrides) -> Config:
+    """The Config of the project in `root`, as `plp` loads it, with the PINNED test values.
+
+    var/, output/ and cache/ go in `scratch`, never in `root` (which may be the repository).
+    The theme is the project's own theme/ when it has one, else the repository's. Keyword
+    arguments replace any field last.
+    """
+    loaded = load_config(root, env={})
+    values = {f.name: getattr(loaded, f.name) for f in dataclasses.fields(Config)}
+    if loaded.unsubscribe_url == f"{loaded.site_url}/unsubscribe":
+        values["unsubscribe_url"] = ""  # derived again, from the pinned site URL
+    own_theme = loaded.root / "theme"
+    values.update(
+        PINNED,
+        theme_dir=own_theme if own_theme.is_dir() else ROOT / "theme",
+        output_dir=scratch / "output",
+        var_dir=scratch / "var",
+        cache_dir=scratch / "cache",
+    )
+    values.update(overrides)
+    return Config(**values)
+
+
 @pytest.fixture
 def content_tree(tmp_path: Path):
-    """Write a small valid content tree, with files replaced or added (None removes one)."""
+    """content_tree(files=None, *, base="small", theme=False) -> a project folder in tmp_path.
 
-    def make(files: dict[str, str | None] | None = None) -> Path:
-        root = tmp_path / "site"
-        tree = {"registry/zones.yaml": ZONES, "registry/plps.yaml": PLPS, **MESSAGES, **PAGES}
-        tree.update(files or {})
-        for rel, text in tree.items():
-            if text is None:
-                continue
-            path = root / "content" / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(textwrap.dedent(text), encoding="utf-8")
-        (root / "pelicanconf.py").write_text((ROOT / "pelicanconf.py").read_text())
-        return root
+    base: "small" (the tree above), "bulletin" (tests/bulletin/factories.py) or "sample" (the
+    repository's content/). Calling it again rewrites the same folder.
+    """
+
+    def make(files: Files | None = None, *, base: str = "small", theme: bool = False) -> Path:
+        return write_project(tmp_path / "site", files, base=base, theme=theme)
 
     return make
 
 
 @pytest.fixture
 def make_config(tmp_path: Path):
-    """A Config for a project folder with 'today' pinned; keyword overrides replace fields."""
+    """make_config(root=None, **field_overrides) -> the Config of `root` (default: tmp_path).
+
+    Pinned for tests (see PINNED), with var/, output/ and cache/ in tmp_path.
+    """
 
     def make(root: Path | None = None, **overrides) -> Config:
-        config = load_config(root or ROOT, env={})
-        defaults = {"today": TODAY, "var_dir": tmp_path / "var", "output_dir": tmp_path / "out"}
-        return dataclasses.replace(config, **{**defaults, **overrides})
+        return project_config(root or tmp_path, tmp_path, **overrides)
 
     return make
+
+
+@pytest.fixture
+def config(make_config) -> Config:
+    """A bare project in tmp_path: no content, nothing but the pinned defaults."""
+    return make_config()
+
+
+@pytest.fixture
+def state(config):
+    """The private state of `config`, closed after the test."""
+    with open_store(config) as opened:
+        yield opened
+
+
+@pytest.fixture
+def store(state):
+    """The member list of that state."""
+    return state.members
+
+
+@pytest.fixture
+def ledger(state):
+    """The delivery ledger of that state."""
+    return state.ledger
+
+
+@pytest.fixture(autouse=True)
+def _no_plp_environment(monkeypatch):
+    # A developer's PLP_SMTP_URL must never make a test send real mail, nor a PLP_TODAY or
+    # PLP_VAR_DIR change what a test reads; CliRunner's env= only adds to os.environ.
+    for name in [n for n in os.environ if n.startswith("PLP_")]:
+        monkeypatch.delenv(name)

@@ -13,8 +13,9 @@ from pipeline.bulletin.assembly import assemble
 from pipeline.bulletin.render import PLACEHOLDERS, Renderer, external_resources, sent_size
 from pipeline.bulletin.text import WIDTH
 from pipeline.i18n import reporting_rule
+from tests.conftest import SITE_URL, TODAY
 
-from .factories import SITE_URL, TODAY, message
+from .factories import message
 
 GOLDEN = Path(__file__).parent / "golden"
 NOTE = "Bonjour à toutes et à tous,\n\nMerci pour votre **vigilance** lors de la [fête](https://plp.example.org/fr/)."

@@ -6,7 +6,6 @@ import dataclasses
 import email
 import email.policy
 import re
-import shutil
 from datetime import date
 
 import pytest
@@ -149,12 +148,9 @@ def test_unsubscribe_link_in_the_mail_removes_the_member_from_the_next_send(proj
         assert [r.email for r in state.members.active_members(PLP)] == ["bart@example.net"]
 
 
-def test_publish_demo_on_the_sample_content(tmp_path):
+def test_publish_demo_on_the_sample_content(content_tree):
     """README's first command: sample members, approved bulletins, outbox, site with archives."""
-    project = tmp_path / "plp"
-    shutil.copytree(ROOT / "content", project / "content")
-    shutil.copy(ROOT / "pelicanconf.py", project)
-    shutil.copytree(ROOT / "theme", project / "theme")
+    project = content_tree(base="sample", theme=True)
     runner = CliRunner()
     env = {"PLP_TODAY": "2026-11-29"}
     result = runner.invoke(cli, ["--root", str(project), "publish", "--demo"], env=env)
