@@ -1,17 +1,22 @@
-"""The test vocabulary every folder shares: one content tree factory and one config factory.
+"""The test vocabulary every folder shares: one content tree, one config, one golden file.
 
     content_tree({...}, base="small" | "bulletin" | "sample", theme=False) -> project folder
     make_config(root=None, **field_overrides)                            -> Config
+    golden(name, actual)        compares `actual` with golden/<name> beside the test module
 
-Plain functions behind them (`write_project`, `project_config`) serve module- and
-session-scoped fixtures. No test ever sees a developer's PLP_* variables.
+Plain functions behind the first two (`write_project`, `project_config`) serve module- and
+session-scoped fixtures. `pytest --update-golden` (or PLP_UPDATE_GOLDEN=1) rewrites the golden
+files a run compares. No test ever sees a developer's PLP_* variables.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import os
+import shlex
 import shutil
+import sys
 import textwrap
 from collections.abc import Mapping
 from datetime import date
@@ -276,3 +281,89 @@ def _no_plp_environment(monkeypatch):
     # PLP_VAR_DIR change what a test reads; CliRunner's env= only adds to os.environ.
     for name in [n for n in os.environ if n.startswith("PLP_")]:
         monkeypatch.delenv(name)
+
+
+# ----------------------------------------------------------------------------------------------
+# Golden files.
+
+UPDATE_GOLDEN = pytest.StashKey[bool]()
+DIFF_LINES = 40  # enough to see what changed; the whole file is one `git diff` away
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite the golden files the selected tests compare (also: PLP_UPDATE_GOLDEN=1)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Read once, now: the autouse fixture above removes every PLP_* variable before each test.
+    wanted = config.getoption("--update-golden") or os.environ.get("PLP_UPDATE_GOLDEN") == "1"
+    config.stash[UPDATE_GOLDEN] = wanted
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest):
+    """golden(name, actual): `actual` must equal golden/<name> beside the test module.
+
+    With --update-golden the file is rewritten instead; a missing one is written and the test
+    fails, so that a new golden file is always looked at before it is committed.
+    """
+    update = request.config.stash[UPDATE_GOLDEN]
+
+    def check(name: str, actual: str) -> None:
+        path = request.path.parent / "golden" / name
+        shown = _shown(path, request.config.rootpath)
+        if update or not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(actual, encoding="utf-8")
+            if not update:
+                pytest.fail(f"{shown} was missing: written now; check it and commit it", False)
+            return
+        expected = path.read_text(encoding="utf-8")
+        if actual != expected:
+            command = _update_command(request.node.nodeid, request.config.rootpath)
+            pytest.fail(
+                f"{shown} differs from the output (- golden, + actual):\n"
+                f"{_short_diff(expected, actual, shown)}\n"
+                f"If the change is intended, update the file and review it with `git diff`:\n"
+                f"    {command}",
+                pytrace=False,
+            )
+
+    return check
+
+
+def _short_diff(expected: str, actual: str, name: str) -> str:
+    """The first DIFF_LINES lines of a unified diff; long lines (MJML's HTML) cut at tags.
+
+    Line numbers in the hunk headers count those cut lines.
+    """
+
+    def lines(text: str) -> list[str]:
+        out = []
+        for line in text.splitlines():
+            out += line.replace("><", ">\n<").splitlines() if len(line) > 200 else [line]
+        return out
+
+    diff = list(
+        difflib.unified_diff(lines(expected), lines(actual), name, "actual", n=2, lineterm="")
+    )
+    more = len(diff) - DIFF_LINES
+    clipped = [line if len(line) <= 200 else line[:199] + "…" for line in diff[:DIFF_LINES]]
+    return "\n".join(clipped + ([f"… {more} more diff lines"] if more > 0 else []))
+
+
+def _shown(path: Path, rootpath: Path) -> str:
+    return str(path.relative_to(rootpath)) if path.is_relative_to(rootpath) else str(path)
+
+
+def _update_command(nodeid: str, rootpath: Path) -> str:
+    """The command that rewrites this test's golden files, run from the project folder."""
+    pytest_script = Path(sys.executable).parent / "pytest"
+    runner = str(pytest_script) if pytest_script.exists() else f"{sys.executable} -m pytest"
+    runner = runner.replace(f"{rootpath}{os.sep}", "")  # .venv/bin/pytest, as README runs it
+    where = "" if Path.cwd() == rootpath else f"cd {shlex.quote(str(rootpath))} && "
+    return f"{where}{runner} --update-golden {shlex.quote(nodeid)}"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import date
 from html.parser import HTMLParser
@@ -21,8 +20,6 @@ from tests.conftest import (
     project_config,
     write_project,
 )
-
-GOLDEN = Path(__file__).parent / "golden"
 
 
 @pytest.fixture(scope="session")
@@ -100,14 +97,6 @@ def targeting(sample_content):
     return Targeting(sample_content)
 
 
-@pytest.fixture
-def update_golden(request) -> bool:
-    """--update-golden (when registered in the root conftest) or PLP_UPDATE_GOLDEN=1."""
-    return bool(request.config.getoption("--update-golden", default=False)) or (
-        os.environ.get("PLP_UPDATE_GOLDEN") == "1"
-    )
-
-
 class Links(HTMLParser):
     """Collects a page's lang, ids, links and sources, scripts, and every attribute."""
 
@@ -159,16 +148,3 @@ def normalise(text: str, site_url: str = SITE_URL) -> str:
     text = re.sub(r"<generator[^>]*>[^<]*</generator>", "<generator/>", text)
     text = re.sub(r"<docs>[^<]*</docs>", "<docs/>", text)
     return text.replace(site_url, "SITE")
-
-
-def check_golden(name: str, actual: str, update: bool) -> None:
-    golden = GOLDEN / name
-    if update or not golden.exists():
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_text(actual, encoding="utf-8")
-        if not update:
-            pytest.fail(f"golden file {golden.name} was missing: written, check it and commit")
-    assert actual == golden.read_text(encoding="utf-8"), (
-        f"{name} differs from its golden file; if the change is intended, rerun with "
-        "PLP_UPDATE_GOLDEN=1 (or --update-golden) and review the diff"
-    )
