@@ -6,7 +6,6 @@ import dataclasses
 import email
 import email.policy
 import re
-from datetime import date
 
 import pytest
 from click.testing import CliRunner
@@ -16,7 +15,7 @@ from pipeline.bulletin.store import BulletinStore
 from pipeline.cli import cli
 from pipeline.errors import ContentError, DeliveryError, PlpError
 from pipeline.state import open_store
-from tests.conftest import ROOT, message
+from tests.conftest import message
 
 from .conftest import import_csv
 
@@ -29,14 +28,7 @@ OTHER_PLP = "email;language\nzoe@example.org;nl\n"
 @pytest.fixture
 def project(content_tree, make_config, smtp_server, tmp_path):
     """The small content tree, members in two PLPs, SMTP to the test server, a draft ready."""
-    root = content_tree({})
-    config = make_config(
-        content_dir=root / "content",
-        smtp_url=smtp_server.url,
-        today=date(2026, 11, 29),
-        site_url="https://plp.example.org",
-    )
-    config = dataclasses.replace(config, root=root, theme_dir=ROOT / "theme")
+    config = make_config(content_tree({}), smtp_url=smtp_server.url)
     with open_store(config) as state:
         for slug, sheet in ((PLP, MEMBERS), ("heidebeek-zuid", OTHER_PLP)):
             path = tmp_path / f"{slug}.csv"
