@@ -233,18 +233,9 @@ def test_bodies_pass_the_privacy_rules(
     assert contacted & phones and contacted & emails  # the allow-lists are exercised
 
 
-def test_the_project_loader_reads_it_without_a_warning(tree: Path) -> None:
+def test_the_project_loader_reads_it_without_a_warning(tree: Path, make_config) -> None:
     content_module = pytest.importorskip("pipeline.content")
-    from pipeline.config import Config
-
-    config = Config(
-        root=tree,
-        content_dir=tree / "content",
-        output_dir=tree / "output",
-        var_dir=tree / "var",
-        theme_dir=tree / "theme",
-        site_url="https://plp.example.org",
-    )
+    config = make_config(tree)
     content = content_module.load_content(config, strict=True)
     assert len(content.plps) == SMALL["plps"]
     assert len(content.messages) == len(list((tree / "content/messages").rglob("*.md")))

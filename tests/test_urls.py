@@ -18,7 +18,8 @@ from pipeline.bulletin.render import Renderer
 from pipeline.content import load_content
 from pipeline.i18n import gettext_for
 from pipeline.site import build_site
-from tests.bulletin.factories import SITE_URL, TODAY, content_tree, make_config, message
+from tests.bulletin.factories import message
+from tests.conftest import SITE_URL, TODAY, project_config, write_project
 
 PLP, LANG = "rivebois-centre", "fr"
 # Escaping, French punctuation and a summary: where a hand-built copy would drift first.
@@ -69,8 +70,9 @@ class Elements(HTMLParser):
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory):
     """The site built and the PLP's bulletin rendered from the same content and config."""
-    root = content_tree(tmp_path_factory.mktemp("project"), {"tricky.fr.md": TRICKY})
-    config = make_config(root)
+    folder = tmp_path_factory.mktemp("project")
+    root = write_project(folder, {"messages/tricky.fr.md": TRICKY}, base="bulletin")
+    config = project_config(root, root)
     content = load_content(config)
     build_site(config, content=content)
     bulletin = assemble(content, PLP, number=1, on=TODAY)

@@ -1,4 +1,4 @@
-"""Bulletin fixtures: a temporary project with a small content tree and its Config."""
+"""Bulletin fixtures: a temporary project on the bulletin tree, with its Config and store."""
 
 from __future__ import annotations
 
@@ -8,20 +8,20 @@ import pytest
 
 from pipeline import coordinator
 from pipeline.bulletin.store import BulletinStore
-
-from .factories import content_tree, load, make_config
+from pipeline.config import Config
+from pipeline.content import load_content
 
 
 class Project:
     """A temporary project: write messages, load content, draft bulletins."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, config: Config):
         self.root = root
-        content_tree(root)
-        self.config = make_config(root)
-        self.store = BulletinStore(self.config)
+        self.config = config
+        self.store = BulletinStore(config)
 
     def write(self, messages: dict[str, str | None]) -> None:
+        """Write (or, for None, delete) files of content/messages/, by name."""
         for name, text in messages.items():
             path = self.root / "content" / "messages" / name
             if text is None:
@@ -30,7 +30,7 @@ class Project:
                 path.write_text(text, encoding="utf-8")
 
     def content(self):
-        return load(self.config)
+        return load_content(self.config)
 
     def draft(self, plp: str, **options):
         """Draft the PLP's next bulletin from the content as it is now (as the CLI does)."""
@@ -39,5 +39,6 @@ class Project:
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Project:
-    return Project(tmp_path / "project")
+def project(content_tree, make_config) -> Project:
+    root = content_tree(base="bulletin")
+    return Project(root, make_config(root))

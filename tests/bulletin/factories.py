@@ -1,18 +1,16 @@
-"""Small content trees for bulletin tests: a registry, a few messages, a pinned Config."""
+"""The bulletin tree's texts: a registry, a few messages of each kind, the static pages.
+
+`content_tree(base="bulletin")` (tests/conftest.py) writes them into a project folder.
+"""
 
 from __future__ import annotations
 
 import textwrap
-from datetime import date
-from pathlib import Path
 
-from pipeline.config import Config
-from pipeline.content import load_content
-from pipeline.model import Content
-
-REPO = Path(__file__).resolve().parents[2]
-TODAY = date(2026, 11, 29)
-SITE_URL = "https://plp.example.org"
+SENDING_DOMAIN = "bulletins.example.org"
+# The tree's settings: plp's defaults (the golden files are rendered with them) but for the
+# sending domain, which the message headers show.
+PELICANCONF = f'PLP_SENDING_DOMAIN = "{SENDING_DOMAIN}"\n'
 
 ZONES = """\
 - id: "5998"
@@ -151,37 +149,3 @@ PAGES = {
     for key in ("about", "report", "privacy")
     for lang in ("fr", "nl", "de")
 }
-
-
-def content_tree(root: Path, messages: dict[str, str | None] | None = None) -> Path:
-    """Write content/ under root: the registry, MESSAGES updated by `messages` (None drops one)."""
-    content = root / "content"
-    files = {"registry/zones.yaml": ZONES, "registry/plps.yaml": PLPS}
-    files |= {f"pages/{name}": text for name, text in PAGES.items()}
-    chosen = {**MESSAGES, **(messages or {})}
-    files |= {f"messages/{name}": text for name, text in chosen.items() if text is not None}
-    for rel, text in files.items():
-        path = content / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
-
-
-def make_config(root: Path, **overrides) -> Config:
-    """A Config for a temporary project: pinned date, our theme, reserved domains."""
-    values = {
-        "root": root,
-        "content_dir": root / "content",
-        "output_dir": root / "output",
-        "var_dir": root / "var",
-        "theme_dir": REPO / "theme",
-        "site_url": SITE_URL,
-        "sending_domain": "bulletins.example.org",
-        "web_url": "https://members.plp.example.org",
-        "today": TODAY,
-    }
-    return Config(**{**values, **overrides})
-
-
-def load(config: Config) -> Content:
-    return load_content(config)

@@ -8,8 +8,9 @@ import pytest
 
 from pipeline.bulletin.assembly import assemble
 from pipeline.errors import PlpError
+from tests.conftest import TODAY
 
-from .factories import TODAY, message
+from .factories import message
 
 
 def ids(bulletin, lang="fr"):

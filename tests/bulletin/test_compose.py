@@ -17,8 +17,9 @@ from pipeline.bulletin.compose import MessageTemplate, compose, sender_name
 from pipeline.bulletin.render import Renderer
 from pipeline.errors import PlpError
 from pipeline.model import Coordinator
+from tests.conftest import TODAY
 
-from .factories import TODAY, message
+from .factories import message
 
 URL = "https://plp.example.org/unsubscribe?token=abc.DEF-123_x&plp=rivebois-centre"
 MAILTO = "mailto:unsubscribe+abc.DEF-123_x@bulletins.example.org"

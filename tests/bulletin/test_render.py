@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
@@ -13,10 +11,10 @@ from pipeline.bulletin.assembly import assemble
 from pipeline.bulletin.render import PLACEHOLDERS, Renderer, external_resources, sent_size
 from pipeline.bulletin.text import WIDTH
 from pipeline.i18n import reporting_rule
+from tests.conftest import SITE_URL, TODAY
 
-from .factories import SITE_URL, TODAY, message
+from .factories import message
 
-GOLDEN = Path(__file__).parent / "golden"
 NOTE = "Bonjour à toutes et à tous,\n\nMerci pour votre **vigilance** lors de la [fête](https://plp.example.org/fr/)."
 LONG_BODY = """\
 Depuis le passage à l'heure d'hiver, il fait nuit dès la fin de l'après-midi. Chaque année,
@@ -91,24 +89,11 @@ def render(project, slug="rivebois-centre", lang="fr", note=None):
     return bulletin, Renderer(project.config, content).render(bulletin, lang)
 
 
-def check_golden(name: str, actual: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("PLP_UPDATE_GOLDEN") == "1" or not path.exists():
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(actual, encoding="utf-8")
-        if os.environ.get("PLP_UPDATE_GOLDEN") != "1":
-            pytest.fail(f"{path} was missing and has been written; check it and run again")
-    assert actual == path.read_text(encoding="utf-8"), (
-        f"{name} differs from its golden file; if the change is intended, run "
-        "PLP_UPDATE_GOLDEN=1 pytest tests/bulletin"
-    )
-
-
-def test_golden_html_and_text(project):
+def test_golden_html_and_text(project, golden):
     _, edition = render(project, note=NOTE)
     # Nothing in a rendered part varies between runs (dates are pinned, no random id).
-    check_golden("rivebois-centre-1.fr.html", edition.html)
-    check_golden("rivebois-centre-1.fr.txt", edition.text)
+    golden("rivebois-centre-1.fr.html", edition.html)
+    golden("rivebois-centre-1.fr.txt", edition.text)
 
 
 @pytest.mark.parametrize(

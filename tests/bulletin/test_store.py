@@ -11,8 +11,9 @@ import pytest
 from pipeline.bulletin.store import DraftStatus
 from pipeline.bulletin.web import web_editions
 from pipeline.errors import PlpError
+from tests.conftest import TODAY
 
-from .factories import TODAY, message
+from .factories import message
 
 
 def test_draft_writes_every_file_and_meta(project):

@@ -23,9 +23,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from pipeline.cli import cli, main
-
-REPO = Path(__file__).resolve().parents[2]
-TODAY = "2026-11-29"  # the sample content gives every active PLP a bulletin on this day
+from tests.conftest import ROOT as REPO  # noqa: F401 - the CLI tests import it from here
+from tests.conftest import TODAY, write_project
 
 # The coordinator's members, as their spreadsheet saves them: `;`-separated, Dutch headers,
 # one language left empty and one in capitals (both mean the PLP's language).
@@ -96,9 +95,12 @@ class Project:
         """The environment for a command: no PLP_* of the developer's, today pinned.
 
         None removes a variable: a developer's PLP_SMTP_URL must never make a test send mail.
+        The root conftest already removes them before each test; this also removes those set
+        during one (test_entry_point plays a developer's environment that way).
         """
         env: dict[str, str | None] = {name: None for name in os.environ if name.startswith("PLP_")}
-        env.update(PLP_TODAY=TODAY, PLP_VAR_DIR=str(self.var), PLP_OUTPUT_DIR=str(self.output))
+        env.update(PLP_TODAY=TODAY.isoformat())
+        env.update(PLP_VAR_DIR=str(self.var), PLP_OUTPUT_DIR=str(self.output))
         env.update(overrides)
         return env
 
@@ -185,11 +187,7 @@ def plp_script() -> Path:
 
 def make_project(folder: Path) -> Project:
     """A fresh project folder: the repository's settings, theme and sample content, no state."""
-    folder.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(REPO / "pelicanconf.py", folder / "pelicanconf.py")
-    shutil.copytree(REPO / "content", folder / "content")
-    shutil.copytree(REPO / "theme", folder / "theme")
-    return Project(folder)
+    return Project(write_project(folder, base="sample", theme=True))
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
 import shutil
 from datetime import date
@@ -23,13 +22,6 @@ from tests.conftest import ROOT
 
 SECRET = "s3cret-" + "k" * 40
 PASSWORD = "hunter2-smtp-password"
-
-
-@pytest.fixture(autouse=True)
-def _no_plp_environment(monkeypatch):
-    # CliRunner's env= adds to os.environ: a developer's PLP_ variables must not leak in.
-    for name in [n for n in os.environ if n.startswith("PLP_")]:
-        monkeypatch.delenv(name)
 
 
 @pytest.fixture
@@ -386,11 +378,8 @@ def test_folders_side_by_side_are_fine(project, tmp_path):
 
 
 @pytest.fixture
-def cli_project(tmp_path: Path) -> Path:
-    root = tmp_path / "cli-project"
-    shutil.copytree(ROOT / "content", root / "content")
-    shutil.copyfile(ROOT / "pelicanconf.py", root / "pelicanconf.py")
-    return root
+def cli_project(content_tree) -> Path:
+    return content_tree(base="sample")
 
 
 def test_check_reports_a_bad_environment_value_without_a_traceback(cli_project):

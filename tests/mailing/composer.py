@@ -10,13 +10,14 @@ from email.utils import format_datetime, make_msgid
 
 from pipeline.state.members import Recipient
 from pipeline.tokens import UnsubscribeTokens
+from tests.conftest import SECRET
 
 DOMAIN = "bulletins.example.org"
 
 
 def make_composer(bulletin_id: str, *, tokens: UnsubscribeTokens | None = None, signer=None):
     """compose(recipient) -> bytes, as deliver() takes it."""
-    tokens = tokens or UnsubscribeTokens("test-secret-" + "x" * 40)
+    tokens = tokens or UnsubscribeTokens(SECRET)
 
     def compose(recipient: Recipient) -> bytes:
         # Non-ASCII local parts cannot be encoded in a header: they need SMTPUTF8 all the way.

@@ -1,80 +1,27 @@
-"""Fixtures for the mailing tests: a config factory, stores, and a fault-injecting SMTP server."""
+"""Mailing helpers: member imports, a fault-injecting SMTP server, DKIM keys, TLS certificates.
+
+The config and store fixtures (`make_config`, `config`, `state`, `store`, `ledger`) are the
+root conftest's, shared with every folder.
+"""
 
 from __future__ import annotations
 
 import base64
 import email
 import email.policy
-import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from pipeline.config import Config
 from pipeline.roster.importer import ImportReport, import_sheet
-from pipeline.state import open_store
 from pipeline.state.members import Members
+from tests.conftest import SECRET  # noqa: F401 - still importable from here
 
 from .smtp_server import FaultyServer
 
-SECRET = "test-secret-" + "x" * 40
 PLP = "bergveld-centrum"
-
-
-@pytest.fixture(autouse=True)
-def _no_plp_environment(monkeypatch):
-    # A developer's PLP_SMTP_URL must never make a test send real mail.
-    for name in list(os.environ):
-        if name.startswith("PLP_"):
-            monkeypatch.delenv(name)
-
-
-@pytest.fixture
-def make_config(tmp_path):
-    """make_config(**overrides) -> Config rooted in tmp_path, fast retries, outbox delivery."""
-
-    def make(**overrides) -> Config:
-        values = dict(
-            root=tmp_path,
-            content_dir=tmp_path / "content",
-            output_dir=tmp_path / "output",
-            var_dir=tmp_path / "var",
-            theme_dir=tmp_path / "theme",
-            site_url="http://localhost:8000",
-            secret=SECRET,
-            smtp_timeout=2.0,
-            max_attempts=3,
-            retry_base=0.01,
-        )
-        values.update(overrides)
-        return Config(**values)
-
-    return make
-
-
-@pytest.fixture
-def config(make_config):
-    return make_config()
-
-
-@pytest.fixture
-def state(config):
-    """The private state of `config`, closed after the test."""
-    with open_store(config) as opened:
-        yield opened
-
-
-@pytest.fixture
-def store(state):
-    """The member list of that state."""
-    return state.members
-
-
-@pytest.fixture
-def ledger(state):
-    return state.ledger
 
 
 def import_csv(

@@ -6,28 +6,24 @@ import json
 import sys
 from pathlib import Path
 
-from pipeline.config import Config
 from pipeline.mailing.delivery import deliver
 from pipeline.mailing.outbox import OutboxMailer
 from pipeline.mailing.smtp import SmtpMailer
 from pipeline.state import open_store
+from tests.conftest import project_config
 from tests.mailing.composer import make_composer
 
 
 def main(settings: dict) -> None:
     root = Path(settings["root"])
-    config = Config(
-        root=root,
-        content_dir=root / "content",
-        output_dir=root / "output",
-        var_dir=root / "var",
-        theme_dir=root / "theme",
-        site_url="http://localhost:8000",
+    # The parent test's make_config() with the same folder: they agree on var/ and the secret.
+    config = project_config(
+        root,
+        root,
         secret=settings["secret"],
         smtp_url=settings.get("smtp_url"),
         smtp_concurrency=settings["concurrency"],
         smtp_rate=settings["rate"],
-        retry_base=0.01,
     )
     state = open_store(config)
     store, ledger = state.members, state.ledger

@@ -7,7 +7,6 @@ import email
 import email.policy
 import re
 import shutil
-from datetime import date
 
 import pytest
 from click.testing import CliRunner
@@ -30,15 +29,9 @@ OTHER_PLP = "email;language\nzoe@example.org;nl\n"
 @pytest.fixture
 def project(content_tree, make_config, smtp_server, tmp_path):
     """The small content tree, members in two PLPs, SMTP to the test server, a draft ready."""
-    root = content_tree({})
     config = make_config(
-        content_dir=root / "content",
-        smtp_url=smtp_server.url,
-        today=date(2026, 11, 29),
-        site_url="https://plp.example.org",
-        web_url="https://members.plp.example.org",
+        content_tree({}), smtp_url=smtp_server.url, web_url="https://members.plp.example.org"
     )
-    config = dataclasses.replace(config, root=root, theme_dir=ROOT / "theme")
     with open_store(config) as state:
         for slug, sheet in ((PLP, MEMBERS), ("heidebeek-zuid", OTHER_PLP)):
             path = tmp_path / f"{slug}.csv"
@@ -150,12 +143,9 @@ def test_unsubscribe_link_in_the_mail_removes_the_member_from_the_next_send(proj
         assert [r.email for r in state.members.active_members(PLP)] == ["bart@example.net"]
 
 
-def test_publish_demo_on_the_sample_content(tmp_path):
+def test_publish_demo_on_the_sample_content(content_tree):
     """README's first command: sample members, approved bulletins, outbox, site with archives."""
-    project = tmp_path / "plp"
-    shutil.copytree(ROOT / "content", project / "content")
-    shutil.copy(ROOT / "pelicanconf.py", project)
-    shutil.copytree(ROOT / "theme", project / "theme")
+    project = content_tree(base="sample", theme=True)
     runner = CliRunner()
     env = {"PLP_TODAY": "2026-11-29"}
     result = runner.invoke(cli, ["--root", str(project), "publish", "--demo"], env=env)

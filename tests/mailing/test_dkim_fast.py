@@ -16,11 +16,12 @@ from hypothesis import strategies as st
 from pipeline.bulletin.assembly import assemble
 from pipeline.bulletin.compose import compose
 from pipeline.bulletin.render import Renderer
+from pipeline.content import load_content
 from pipeline.errors import ConfigError
 from pipeline.mailing.dkim import SIGNED_HEADERS, DkimSigner, _parse, relaxed_body
 from pipeline.state.members import Recipient
+from tests.conftest import TODAY, project_config, write_project
 
-from ..bulletin import factories
 from .composer import DOMAIN, make_composer
 from .conftest import PLP, _openssl
 
@@ -62,10 +63,10 @@ def signer(key_pem) -> DkimSigner:
 @pytest.fixture(scope="module")
 def bulletin_messages(tmp_path_factory) -> list[bytes]:
     """Real bulletins as `plp bulletin send` fills them: quoted-printable, RFC 2047 names."""
-    root = factories.content_tree(tmp_path_factory.mktemp("dkim-bulletin"))
-    config = factories.make_config(root)
-    content = factories.load(config)
-    bulletin = assemble(content, "rivebois-centre", number=3, on=factories.TODAY)
+    root = write_project(tmp_path_factory.mktemp("dkim-bulletin"), base="bulletin")
+    config = project_config(root, root)
+    content = load_content(config)
+    bulletin = assemble(content, "rivebois-centre", number=3, on=TODAY)
     template = compose(config, bulletin, Renderer(config, content).render(bulletin, "fr"))
     return [
         template.for_member(

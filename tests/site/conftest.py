@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-import os
 import re
 from datetime import date
 from html.parser import HTMLParser
@@ -11,29 +9,23 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import load_config
 from pipeline.content import load_content
 from pipeline.site import build_site
 from pipeline.targeting import Targeting
-
-ROOT = Path(__file__).resolve().parents[2]
-TODAY = date(2026, 11, 29)
-SITE_URL = "https://plp.example.org"
-GOLDEN = Path(__file__).parent / "golden"
+from tests.conftest import (
+    ROOT,
+    SITE_URL,
+    TODAY,  # noqa: F401 - the site tests import it from here
+    Files,
+    project_config,
+    write_project,
+)
 
 
 @pytest.fixture(scope="session")
 def sample_config(tmp_path_factory):
-    """The repository's sample content, 'today' and the site URL pinned, output in a temp folder."""
-    out = tmp_path_factory.mktemp("site") / "output"
-    config = load_config(ROOT, env={})
-    return dataclasses.replace(
-        config,
-        today=TODAY,
-        site_url=SITE_URL,
-        output_dir=out,
-        var_dir=tmp_path_factory.mktemp("var"),
-    )
+    """The repository's sample content, pinned for tests, output in a temp folder."""
+    return project_config(ROOT, tmp_path_factory.mktemp("site"))
 
 
 @pytest.fixture(scope="session")
@@ -43,23 +35,10 @@ def sample_site(sample_config):
     return sample_config.output_dir, report
 
 
-def build_tree(root: Path, files: dict[str, str], bulletins=()) -> Path:
-    """A project folder with this content, our pelicanconf.py and theme; returns its output."""
-    import textwrap
-
-    for rel, text in files.items():
-        path = root / "content" / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-    (root / "pelicanconf.py").write_text((ROOT / "pelicanconf.py").read_text(encoding="utf-8"))
-    config = dataclasses.replace(
-        load_config(root, env={}),
-        today=TODAY,
-        site_url=SITE_URL,
-        theme_dir=ROOT / "theme",
-        output_dir=root / "output",
-        var_dir=root / "var",
-    )
+def build_tree(folder: Path, files: Files | None = None, bulletins=()) -> Path:
+    """Build the small tree with `files` replaced or added, in `folder`; returns its output."""
+    root = write_project(folder, files)
+    config = project_config(root, root)
     build_site(config, bulletins=bulletins)
     return config.output_dir
 
@@ -89,7 +68,6 @@ CURRENT = f"""
 def site_with_bulletins(tmp_path_factory):
     """The small tree with sent bulletins, handed to the build as its caller does."""
     import pipeline.bulletin.web as web
-    from tests.conftest import MESSAGES, PAGES, PLPS, ZONES
 
     november, noise = date(2026, 11, 20), BULLETIN_NOISE
     sent = [
@@ -100,17 +78,13 @@ def site_with_bulletins(tmp_path_factory):
         web.WebBulletin("florval-zoning", 1, "fr", date(2026, 1, 5), "Inactif", noise),
         web.WebBulletin("unknown-plp", 1, "fr", date(2026, 1, 5), "Inconnu", noise),
     ]
-    tree = {"registry/zones.yaml": ZONES, "registry/plps.yaml": PLPS, **MESSAGES, **PAGES}
-    return build_tree(tmp_path_factory.mktemp("bulletins"), tree, sent)
+    return build_tree(tmp_path_factory.mktemp("bulletins"), bulletins=sent)
 
 
 @pytest.fixture(scope="session")
 def small_site(tmp_path_factory):
     """The shared small content tree of tests/conftest.py, built once: stable golden input."""
-    from tests.conftest import MESSAGES, PAGES, PLPS, ZONES
-
-    tree = {"registry/zones.yaml": ZONES, "registry/plps.yaml": PLPS, **MESSAGES, **PAGES}
-    return build_tree(tmp_path_factory.mktemp("small"), tree)
+    return build_tree(tmp_path_factory.mktemp("small"))
 
 
 @pytest.fixture(scope="session")
@@ -121,14 +95,6 @@ def sample_content(sample_config):
 @pytest.fixture(scope="session")
 def targeting(sample_content):
     return Targeting(sample_content)
-
-
-@pytest.fixture
-def update_golden(request) -> bool:
-    """--update-golden (when registered in the root conftest) or PLP_UPDATE_GOLDEN=1."""
-    return bool(request.config.getoption("--update-golden", default=False)) or (
-        os.environ.get("PLP_UPDATE_GOLDEN") == "1"
-    )
 
 
 class Links(HTMLParser):
@@ -182,16 +148,3 @@ def normalise(text: str, site_url: str = SITE_URL) -> str:
     text = re.sub(r"<generator[^>]*>[^<]*</generator>", "<generator/>", text)
     text = re.sub(r"<docs>[^<]*</docs>", "<docs/>", text)
     return text.replace(site_url, "SITE")
-
-
-def check_golden(name: str, actual: str, update: bool) -> None:
-    golden = GOLDEN / name
-    if update or not golden.exists():
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_text(actual, encoding="utf-8")
-        if not update:
-            pytest.fail(f"golden file {golden.name} was missing: written, check it and commit")
-    assert actual == golden.read_text(encoding="utf-8"), (
-        f"{name} differs from its golden file; if the change is intended, rerun with "
-        "PLP_UPDATE_GOLDEN=1 (or --update-golden) and review the diff"
-    )

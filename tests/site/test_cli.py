@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,16 +10,11 @@ from click.testing import CliRunner
 from pipeline import urls
 from pipeline.cli.build import build
 
-from .conftest import ROOT
-
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
+def project(content_tree) -> Path:
     """A copy of the repository's project folder: settings, theme and sample content."""
-    shutil.copyfile(ROOT / "pelicanconf.py", tmp_path / "pelicanconf.py")
-    shutil.copytree(ROOT / "theme", tmp_path / "theme")
-    shutil.copytree(ROOT / "content", tmp_path / "content")
-    return tmp_path
+    return content_tree(base="sample", theme=True)
 
 
 def run(project: Path, *args: str):

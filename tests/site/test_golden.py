@@ -1,7 +1,7 @@
 """Golden files: a PLP hub, a message page and feeds, as a reader receives them.
 
 Built from the small fixed tree of tests/conftest.py (not content/, which grows), so a golden
-file changes only when the site's output does. Update: PLP_UPDATE_GOLDEN=1 pytest tests/site.
+file changes only when the site's output does. Update: pytest --update-golden tests/site.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 
 from pipeline import urls
 
-from .conftest import check_golden, normalise
+from .conftest import normalise
 
 CASES = {
     "hub.nl.bergveld-centrum.html": urls.hub("nl", "bergveld-centrum"),
@@ -22,7 +22,7 @@ CASES = {
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_output_matches_golden_file(small_site, update_golden, name):
+def test_output_matches_golden_file(small_site, golden, name):
     out = small_site
     actual = normalise((out / CASES[name]).read_text(encoding="utf-8"))
-    check_golden(name, actual, update_golden)
+    golden(name, actual)

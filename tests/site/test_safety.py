@@ -96,10 +96,7 @@ def violations(html: str, own_scripts: set[str]) -> list[str]:
 
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory):
-    from tests.conftest import MESSAGES, PAGES, ZONES
-
-    tree = {"registry/zones.yaml": ZONES, "registry/plps.yaml": PLPS, **MESSAGES, **PAGES}
-    return build_tree(tmp_path_factory.mktemp("hostile"), {**tree, **HOSTILE})
+    return build_tree(tmp_path_factory.mktemp("hostile"), HOSTILE)
 
 
 def test_hostile_message_is_published_but_inert(hostile_site: Path):
