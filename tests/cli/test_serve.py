@@ -56,6 +56,7 @@ def test_serve_serves_the_site_and_rebuilds_an_edited_message(project):
             return page if page and "<title>Lange winteravonden:" in page else None
 
         _poll(rebuilt, server, "the rebuilt page", every=1.5)
+        time.sleep(1.0)  # the files are served a moment before "Rebuilt:" is printed
         server.send_signal(signal.SIGINT)  # Ctrl+C
         code, out, err = finished(server, timeout=30)
     finally:
