@@ -8,6 +8,7 @@ substitution.
 from __future__ import annotations
 
 import binascii
+import dataclasses
 import itertools
 import logging
 import re
@@ -298,3 +299,29 @@ def external_resources(html: str, site_url: str) -> list[str]:
     found = [url for pattern in _RESOURCES for url in pattern.findall(lowered)]
     own = site_url.lower() + "/"
     return [url for url in found if not url.startswith(own)]
+
+
+_BODY = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
+
+
+def test_copy(rendered: RenderedEdition) -> RenderedEdition:
+    """The edition as the coordinator's test copy: marked so in the subject, above the text
+    and in a banner at the top of the HTML, in the edition's language."""
+    _ = gettext_for(rendered.lang, "bulletin")
+    mark, banner = (
+        _("Test copy"),
+        _("Test copy for the coordinator: members get it without this line."),
+    )
+    box = (
+        '<div style="background:#fde68a;color:#1a1a1a;padding:12px 16px;'
+        'font:bold 16px/1.4 Arial,sans-serif;text-align:center">'
+        f"{escape(banner)}</div>"
+    )
+    match = _BODY.search(rendered.html)
+    at = match.end() if match else 0
+    return dataclasses.replace(
+        rendered,
+        subject=f"[{mark}] {rendered.subject}",
+        html=rendered.html[:at] + box + rendered.html[at:],
+        text=f"*** {banner} ***\n\n{rendered.text}",
+    )

@@ -92,9 +92,13 @@ class Draft:
         templates = {lang: self.path(lang, "template").read_bytes() for lang in self.languages}
         return content_hash(templates, self.note)
 
-    def template(self, lang: str) -> MessageTemplate:
-        """The encoded message to fill per member (exactly what was approved)."""
-        return MessageTemplate.from_bytes(self.path(lang, "template").read_bytes())
+    def template(self, lang: str, *, test: bool = False) -> MessageTemplate:
+        """The encoded message to fill per member (exactly what was approved), or with test
+        the coordinator's test copy of it (marked as one; drafts before it existed: the same)."""
+        path = self.path(lang, "template")
+        if test and path.with_name(f"{lang}.test.template").is_file():
+            path = path.with_name(f"{lang}.test.template")
+        return MessageTemplate.from_bytes(path.read_bytes())
 
 
 def content_hash(templates: dict[str, bytes], note: str | None) -> str:

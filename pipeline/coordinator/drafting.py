@@ -14,6 +14,7 @@ from ..bulletin.render import (
     UNSUBSCRIBE_HTML,
     UNSUBSCRIBE_TEXT,
     Renderer,
+    test_copy,
 )
 from ..bulletin.store import Draft, DraftEdition, DraftStatus, content_hash
 from ..checks import check_note
@@ -71,6 +72,8 @@ def draft(
         template = compose(config, bulletin, rendered)
         templates[lang] = template.to_bytes()
         files[f"{lang}.template"] = templates[lang]
+        # Not in the content hash: members never get it, only the coordinator's review does.
+        files[f"{lang}.test.template"] = compose(config, bulletin, test_copy(rendered)).to_bytes()
         files[f"{lang}.eml"] = template.for_member(
             PREVIEW_ADDRESS,
             None,

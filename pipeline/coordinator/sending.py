@@ -82,10 +82,10 @@ def send_test(desk: Desk, plp_slug: str, number: int | None = None) -> TestCopy:
     stamp = str(time.time_ns())  # two test copies in one second must not overwrite each other
     envelopes = []
     for lang in draft.languages:
-        template = draft.template(lang)
+        template = draft.template(lang, test=True)
         data = template.for_member(
             plp.coordinator.email,
-            plp.coordinator.name,
+            None,  # the neutral greeting members without a name get
             unsubscribe_url(config.web_url, "test-copy"),
             None,
             template.message_id(f"test-{lang}-{stamp}"),

@@ -64,7 +64,8 @@ def test_test_copy_goes_to_the_coordinator_only(project, smtp_server):
     assert copy.recipient == COORDINATOR
     assert smtp_server.recipients() == [COORDINATOR]
     msg = parsed(smtp_server.messages[0])
-    assert msg["Subject"] == draft.editions[0].subject
+    # Marked as a test copy, in the edition's language (issue 9: a test copy says it is one).
+    assert msg["Subject"] == f"[Testexemplaar] {draft.editions[0].subject}"
 
 
 def test_approved_bulletin_reaches_exactly_the_active_members_in_the_coordinators_name(
