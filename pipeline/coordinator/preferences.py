@@ -38,7 +38,7 @@ class Membership:
 
 def member_for(desk: Desk, purpose: Purpose, token: str) -> Membership:
     """The member a link names; LinkError when forged, of another purpose, or erased since."""
-    member_id, plp_slug = _TOKENS[purpose].from_config(desk.config).read_token(token)
+    member_id, plp_slug = _tokens(desk, purpose).read_token(token)
     member = desk.store.members.get(member_id)
     if member is None or member.plp != plp_slug:
         raise LinkError("this link names nobody on the list any more (erased?) — nothing to do")
@@ -47,10 +47,12 @@ def member_for(desk: Desk, purpose: Purpose, token: str) -> Membership:
 
 def leave(desk: Desk, purpose: Purpose, token: str) -> Membership:
     """Unsubscribe the link's member (idempotent: leaving twice is leaving)."""
-    found = member_for(desk, purpose, token)
+    member_id, plp_slug = _tokens(desk, purpose).read_token(token)
     how = "one-click link" if purpose is Purpose.UNSUBSCRIBE else "preferences page"
-    desk.store.members.unsubscribe_member(found.member.id, found.plp.slug, how=how)
-    return member_for(desk, purpose, token)
+    member = desk.store.members.leave(member_id, plp_slug, how=how)
+    if member is None:
+        raise LinkError("this link names nobody on the list any more (erased?) — nothing to do")
+    return Membership(member, desk.plp(plp_slug))
 
 
 def change_language(desk: Desk, token: str, language: str) -> Membership:
@@ -77,3 +79,11 @@ def erase_me(desk: Desk, token: str) -> Erased:
 def preferences_token(desk: Desk, member: Member) -> str:
     """The preferences link's token of a member (the unsubscribe page links to it)."""
     return PreferencesTokens.from_config(desk.config).make_token(member)
+
+
+def _tokens(desk: Desk, purpose: Purpose):
+    """The link reader of one purpose, made once per desk (the secret is read from var/)."""
+    cache = desk.__dict__.setdefault("_link_tokens", {})
+    if purpose not in cache:
+        cache[purpose] = _TOKENS[purpose].from_config(desk.config)
+    return cache[purpose]

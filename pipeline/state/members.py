@@ -217,6 +217,23 @@ class Members:
             )
         return self._set_status(member_id, MemberStatus.UNSUBSCRIBED, how)
 
+    def leave(self, member_id: int, plp: str, *, how: str) -> Member | None:
+        """Unsubscribe a link's member in one statement (idempotent) and return them as they
+        now are; None when the link names nobody any more. One write, one read: mailbox
+        providers fire these by the thousand after a national send."""
+        left, erased = MemberStatus.UNSUBSCRIBED, MemberStatus.ERASED
+        with self._store.transaction() as tx:
+            tx.execute(
+                "UPDATE members SET status = ?, status_reason = ?, updated = ?"
+                " WHERE id = ? AND plp = ? AND status NOT IN (?, ?)",
+                (left, how, now(), member_id, plp, left, erased),
+            )
+            row = tx.execute(
+                "SELECT * FROM members WHERE id = ? AND plp = ? AND status != ?",
+                (member_id, plp, MemberStatus.ERASED),
+            ).fetchone()
+        return _member(row) if row else None
+
     def set_language(self, member_id: int, language: str) -> bool:
         """The language the member reads bulletins in; False when nothing changed."""
         changed = self._store.write(
