@@ -1,6 +1,9 @@
-"""Markdown → sanitised HTML: one rendering for site, feeds and bulletins, so they cannot drift."""
+"""Markdown → sanitised HTML: one rendering for site, feeds and bulletins, so they cannot
+drift; and the plain-text form of a title or name, shared by the feeds and the checks."""
 
 from __future__ import annotations
+
+import html as html_module
 
 import markdown
 import nh3
@@ -41,3 +44,15 @@ def sanitise(html: str) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+
+
+def plain_text(text: str) -> str:
+    """Text safe in any reader, for feed titles and names: many render an RSS title as HTML.
+
+    Markup is dropped and no `<` (even from a decoded entity) is left for a reader to
+    interpret. The checks use it too: a title must keep visible text once so reduced.
+    """
+    stripped = html_module.unescape(
+        nh3.clean(text, tags=set(), clean_content_tags={"script", "style"})
+    )
+    return stripped.replace("<", "‹").replace(">", "›").strip()

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from . import yamlines
+from .checks import character_problems, image_problems, name_problems
 from .config import LANGUAGES
 from .errors import Problem, relpath
 from .model import Commune, Coordinator, Kind, Plp, Source, Status, Zone
@@ -15,7 +16,11 @@ from .model import Commune, Coordinator, Kind, Plp, Source, Status, Zone
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 POSTCODE = re.compile(r"^[1-9]\d{3}$")
 ZONE_ID = re.compile(r"^\d{4}$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
+# An ASCII address as the bulletin's Reply-To accepts it (internationalised domains as xn--…).
+EMAIL = re.compile(
+    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z][A-Za-z0-9-]*[A-Za-z0-9]$"
+)
 
 ZONE_FIELDS = {"id", "names", "phone", "website", "email", "communes"}
 COMMUNE_FIELDS = {"id", "names", "postcodes"}
@@ -84,11 +89,24 @@ class _Reader:
             self.problem(entry.lines[key], f"'{key}' must be text", 'quote it: "…"')
             return ""
         value = str(value).strip()
+        self.problems += character_problems(value, self.shown, entry.lines[key])
         if pattern and not pattern.match(value):
             self.problem(entry.lines[key], f"'{key}' has an invalid value {value!r}", hint)
         return value
 
-    def names(self, entry: yamlines.Mapping) -> dict[str, str]:
+    def name(self, entry: yamlines.Mapping, key: str, what: str) -> str:
+        """A display name: plain text on one line (see checks.name_problems)."""
+        value = self.text(entry, key)
+        if value:
+            self.problems += name_problems(value, self.shown, entry.lines[key], what)
+        return value
+
+    def address(self, entry: yamlines.Mapping, key: str, what: str) -> str:
+        """A role address, in the plain ASCII form the bulletin's Reply-To accepts."""
+        value = self.text(entry, key, pattern=EMAIL, hint=f"use {what}, e.g. plp@commune.be")
+        return value.lower()
+
+    def names(self, entry: yamlines.Mapping, what: str) -> dict[str, str]:
         names = entry.get("names")
         if names is None:
             return {}
@@ -99,14 +117,17 @@ class _Reader:
                 'write e.g. names: {fr: "…", nl: "…"}',
             )
             return {}
-        for lang in names:
+        lines = getattr(names, "lines", {})
+        for lang, value in names.items():
+            line = lines.get(lang, entry.lines["names"])
             if lang not in LANGUAGES:
                 self.problem(
-                    entry.lines["names"],
-                    f"unknown language '{lang}' in names",
-                    f"use {', '.join(LANGUAGES)}",
+                    line, f"unknown language '{lang}' in names", f"use {', '.join(LANGUAGES)}"
                 )
-        return {str(k): str(v) for k, v in names.items()}
+            text = str(value).strip()
+            self.problems += character_problems(text, self.shown, line)
+            self.problems += name_problems(text, self.shown, line, what)
+        return {str(k): str(v).strip() for k, v in names.items()}
 
     def codes(self, entry: yamlines.Mapping, key: str) -> tuple[str, ...]:
         values = entry.get(key) or []
@@ -137,7 +158,7 @@ def read_zones(path: Path) -> tuple[dict[str, Zone], list[Problem]]:
             pattern=re.compile(r"^https?://"),
             hint="use a full URL starting with https://",
         )
-        email = r.text(entry, "email", pattern=EMAIL, hint="use a role address") or None
+        email = r.address(entry, "email", "the zone's role address") if "email" in entry else None
         communes = []
         for c in entry.get("communes") or []:
             if not isinstance(c, yamlines.Mapping):
@@ -152,15 +173,16 @@ def read_zones(path: Path) -> tuple[dict[str, Zone], list[Problem]]:
             if cid in commune_ids:
                 r.problem(c.line, f"duplicate commune id '{cid}'", "give each commune its own id")
             commune_ids.add(cid)
-            communes.append(Commune(cid, r.names(c), r.codes(c, "postcodes"), zone_id))
+            names = r.names(c, "commune name")
+            communes.append(Commune(cid, names, r.codes(c, "postcodes"), zone_id))
         if zone_id in zones:
             r.problem(entry.line, f"duplicate zone id '{zone_id}'", "each zone is listed once")
         zones[zone_id] = Zone(
             zone_id,
-            r.names(entry),
+            r.names(entry, "zone name"),
             r.text(entry, "phone"),
             website,
-            email,
+            email or None,
             tuple(communes),
             Source(path, entry.line),
         )
@@ -215,7 +237,7 @@ def read_plps(
             continue
         plps[slug] = Plp(
             slug,
-            r.names(entry),
+            r.names(entry, "PLP name"),
             commune_id,
             commune.zone_id if commune else "",
             postcodes,
@@ -224,7 +246,7 @@ def read_plps(
             coordinator,
             status,
             founded,
-            r.text(entry, "join") or None,
+            _join(r, entry),
             Source(path, entry.line),
         )
     return plps, r.problems
@@ -260,6 +282,14 @@ def _choice(r: _Reader, entry: yamlines.Mapping, key: str, enum: type, default: 
         return default
 
 
+def _join(r: _Reader, entry: yamlines.Mapping) -> str | None:
+    """The join text (Markdown), checked like a message body where it is read."""
+    join = r.text(entry, "join")
+    if join:
+        r.problems += image_problems(join, r.shown, entry.lines["join"])
+    return join or None
+
+
 def _coordinator(r: _Reader, entry: yamlines.Mapping) -> Coordinator:
     c = entry.get("coordinator")
     if c is None:
@@ -272,5 +302,8 @@ def _coordinator(r: _Reader, entry: yamlines.Mapping) -> Coordinator:
         )
         return Coordinator("", "")
     r.fields(c, {"name", "email"}, {"name", "email"})
-    email = r.text(c, "email", pattern=EMAIL, hint="use the PLP's role address, e.g. plp@…")
-    return Coordinator(r.text(c, "name"), email.lower())
+    name = r.name(c, "name", "the coordinator's name")
+    if "name" in c and not name:
+        r.problem(c.lines["name"], "the coordinator's name is empty", "name the role")
+    email = r.address(c, "email", "the PLP's role address")
+    return Coordinator(name, email)

@@ -11,10 +11,10 @@ from datetime import date, datetime, time, timedelta
 from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
-import nh3
 from feedgen.feed import FeedGenerator
 
 from ..i18n import category_name, gettext_for
+from ..markup import plain_text as plain
 from ..model import CATEGORY_ORDER
 from . import urls
 from .scope import Scope
@@ -139,16 +139,6 @@ def absolutise(fragment: str, base: str) -> str:
         return f'{match[1]}="{html.escape(urljoin(base, value))}"'
 
     return _LINK.sub(fix, fragment)
-
-
-def plain(text: str) -> str:
-    """Text safe in any reader: many render an RSS title or description as HTML.
-
-    Pages escape titles; in feeds they must be plain text, so markup is dropped and no `<`
-    (even from a decoded entity) is left for a reader to interpret.
-    """
-    stripped = html.unescape(nh3.clean(text, tags=set(), clean_content_tags={"script", "style"}))
-    return stripped.replace("<", "‹").replace(">", "›").strip()
 
 
 @functools.lru_cache(maxsize=8192)

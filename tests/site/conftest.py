@@ -43,9 +43,15 @@ def sample_site(sample_config):
     return sample_config.output_dir, report
 
 
-def build_tree(root: Path, files: dict[str, str], bulletins=()) -> Path:
-    """A project folder with this content, our pelicanconf.py and theme; returns its output."""
+def build_tree(root: Path, files: dict[str, str], bulletins=(), *, checked=True) -> Path:
+    """A project folder with this content, our pelicanconf.py and theme; returns its output.
+
+    `checked=False` builds whatever could be read, problems or not: the outputs must stay
+    inert even for content that `plp check` refuses.
+    """
     import textwrap
+
+    from pipeline.content import read_content
 
     for rel, text in files.items():
         path = root / "content" / rel
@@ -60,7 +66,8 @@ def build_tree(root: Path, files: dict[str, str], bulletins=()) -> Path:
         output_dir=root / "output",
         var_dir=root / "var",
     )
-    build_site(config, bulletins=bulletins)
+    content = None if checked else read_content(config.content_dir)[0]
+    build_site(config, content=content, bulletins=bulletins)
     return config.output_dir
 
 
