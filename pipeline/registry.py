@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from . import yamlines
-from .checks import character_problems, image_problems, name_problems
+from .checks import character_problems, image_problems, is_webmail, name_problems
 from .config import LANGUAGES
 from .errors import Problem, relpath
 from .model import Commune, Coordinator, Kind, Plp, Source, Status, Zone
@@ -102,8 +102,14 @@ class _Reader:
         return value
 
     def address(self, entry: yamlines.Mapping, key: str, what: str) -> str:
-        """A role address, in the plain ASCII form the bulletin's Reply-To accepts."""
+        """A role address: plain ASCII, never at a private mailbox provider."""
         value = self.text(entry, key, pattern=EMAIL, hint=f"use {what}, e.g. plp@commune.be")
+        if value and is_webmail(value):
+            self.problem(
+                entry.lines[key],
+                f"'{key}' {value!r} is a private mailbox (webmail provider)",
+                f"use {what} on the commune's, zone's or PLP's own domain: it is published",
+            )
         return value.lower()
 
     def names(self, entry: yamlines.Mapping, what: str) -> dict[str, str]:
@@ -174,7 +180,8 @@ def read_zones(path: Path) -> tuple[dict[str, Zone], list[Problem]]:
                 r.problem(c.line, f"duplicate commune id '{cid}'", "give each commune its own id")
             commune_ids.add(cid)
             names = r.names(c, "commune name")
-            communes.append(Commune(cid, names, r.codes(c, "postcodes"), zone_id))
+            line = c.lines.get("names", c.line)
+            communes.append(Commune(cid, names, r.codes(c, "postcodes"), zone_id, line))
         if zone_id in zones:
             r.problem(entry.line, f"duplicate zone id '{zone_id}'", "each zone is listed once")
         zones[zone_id] = Zone(
@@ -185,6 +192,7 @@ def read_zones(path: Path) -> tuple[dict[str, Zone], list[Problem]]:
             email or None,
             tuple(communes),
             Source(path, entry.line),
+            dict(entry.lines),
         )
     return zones, r.problems
 
@@ -219,7 +227,7 @@ def read_plps(
         languages = _languages(r, entry)
         kind = _choice(r, entry, "kind", Kind, Kind.RESIDENTIAL)
         status = _choice(r, entry, "status", Status, Status.ACTIVE)
-        coordinator = _coordinator(r, entry)
+        coordinator, coordinator_lines = _coordinator(r, entry)
         founded = entry.get("founded")
         if founded is not None and not isinstance(founded, date):
             r.problem(
@@ -248,6 +256,7 @@ def read_plps(
             founded,
             _join(r, entry),
             Source(path, entry.line),
+            {**entry.lines, **coordinator_lines},
         )
     return plps, r.problems
 
@@ -290,20 +299,20 @@ def _join(r: _Reader, entry: yamlines.Mapping) -> str | None:
     return join or None
 
 
-def _coordinator(r: _Reader, entry: yamlines.Mapping) -> Coordinator:
+def _coordinator(r: _Reader, entry: yamlines.Mapping) -> tuple[Coordinator, dict[str, int]]:
     c = entry.get("coordinator")
     if c is None:
-        return Coordinator("", "")
+        return Coordinator("", ""), {}
     if not isinstance(c, yamlines.Mapping):
         r.problem(
             entry.lines["coordinator"],
             "'coordinator' must have name and email",
             "write coordinator: {name: …, email: …}",
         )
-        return Coordinator("", "")
+        return Coordinator("", ""), {}
     r.fields(c, {"name", "email"}, {"name", "email"})
     name = r.name(c, "name", "the coordinator's name")
     if "name" in c and not name:
         r.problem(c.lines["name"], "the coordinator's name is empty", "name the role")
     email = r.address(c, "email", "the PLP's role address")
-    return Coordinator(name, email)
+    return Coordinator(name, email), {f"coordinator.{k}": line for k, line in c.lines.items()}

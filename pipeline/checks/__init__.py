@@ -10,7 +10,14 @@ from __future__ import annotations
 from ..errors import Problem, relpath
 from ..model import Content
 from .crossfile import check_targets, check_translations, required_pages
-from .personal import Contacts, allowed_contacts, scan_personal_data
+from .personal import (
+    WEBMAIL_DOMAINS,
+    Contacts,
+    allowed_contacts,
+    is_webmail,
+    person_name,
+    scan_personal_data,
+)
 from .text import (
     character_problems,
     image_problems,
@@ -22,6 +29,7 @@ from .urgency import URGENT_FIX, check_urgency
 
 __all__ = [
     "URGENT_FIX",
+    "WEBMAIL_DOMAINS",
     "Contacts",
     "allowed_contacts",
     "character_problems",
@@ -30,7 +38,9 @@ __all__ = [
     "check_note",
     "check_page_text",
     "image_problems",
+    "is_webmail",
     "name_problems",
+    "person_name",
     "scan_personal_data",
 ]
 
@@ -49,8 +59,7 @@ def check_message_text(
     found: list[Problem] = []
     for key, (line, text) in fields.items():
         found += output_problems(text, shown, line, key.title())
-        if key != "author":
-            found += scan_personal_data(text, shown, line, contacts)
+        found += scan_personal_data(text, shown, line, contacts)
         if key in ("title", "author"):
             found += visible_problems(text, shown, line, key.title())
         if key in ("title", "summary"):
@@ -65,10 +74,13 @@ def check_message_text(
 def check_page_text(
     shown: str, fields: dict[str, Field], body_line: int, body: str, contacts: Contacts | None
 ) -> list[Problem]:
-    """A static page: a visible title, and alt text on its images."""
+    """A static page: the message rules but urgency (pages explain the reporting rule)."""
     found: list[Problem] = []
-    if "title" in fields:
-        found += visible_problems(fields["title"][1], shown, fields["title"][0], "Title")
+    for key, (line, text) in fields.items():
+        found += scan_personal_data(text, shown, line, contacts)
+        if key == "title":
+            found += visible_problems(text, shown, line, "Title")
+    found += scan_personal_data(body, shown, body_line, contacts)
     found += image_problems(body, shown, body_line)
     return found
 
@@ -88,13 +100,37 @@ def check_content(content: Content, *, check_references: bool = True) -> list[Pr
 
 
 def _check_registry_text(content: Content) -> list[Problem]:
-    """A PLP's join text is published: it names no person."""
+    """Every text of the registry names no person: names, coordinators, join texts."""
     allowed = allowed_contacts(content.zones, content.plps)
     found: list[Problem] = []
+    for zone in content.zones.values():
+        shown, line = relpath(zone.source.path), zone.lines.get("names", zone.source.line)
+        named = [(line, n) for n in zone.names.values()]
+        named += [(c.line or line, n) for c in zone.communes for n in c.names.values()]
+        for at, text in named:
+            found += scan_personal_data(text, shown, at, allowed)
     for plp in content.plps.values():
+        shown, line = relpath(plp.source.path), plp.source.line
+        coordinator = plp.coordinator.name
+        for text in plp.names.values():
+            found += scan_personal_data(text, shown, plp.lines.get("names", line), allowed)
+        name_line = plp.lines.get("coordinator.name", line)
+        found += scan_personal_data(coordinator, shown, name_line, allowed)
         if plp.join:
-            found += scan_personal_data(
-                plp.join, relpath(plp.source.path), plp.source.line, allowed
+            found += scan_personal_data(plp.join, shown, plp.lines.get("join", line), allowed)
+        commune = content.communes.get(plp.commune_id)
+        context = [*plp.names.values(), plp.slug, *(commune.names.values() if commune else ())]
+        person = person_name(coordinator, context) if coordinator else None
+        if person:
+            found.append(
+                Problem(
+                    shown,
+                    name_line,
+                    f"the coordinator's display name '{coordinator}' looks like a person's "
+                    f"name ('{person}')",
+                    f"name the role, e.g. 'Coordination {plp.name(plp.languages[0])}' "
+                    "(a first name alone is fine if the person agreed to show it)",
+                )
             )
     return found
 

@@ -1,4 +1,4 @@
-"""Personal data: content never identifies people (plates, private numbers and addresses)."""
+"""Personal data: content never identifies people (plates, private numbers and addresses, names)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from ..errors import Problem
 from ..model import Plp, Zone
+from .visible import normalised
 
 # Belgian plates: 1-ABC-234 (since 2010), and the older ABC-123 / 123-ABC.
 PLATE = re.compile(
@@ -21,8 +22,28 @@ EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 SHORT_NUMBERS = {"101", "112"}
 PRIVACY_FIX = "remove it: messages never identify people (describe, don't name)"
 
+WEBMAIL_DOMAINS = frozenset(
+    {
+        "gmail.com", "googlemail.com", "hotmail.com", "hotmail.be", "hotmail.fr", "hotmail.de",
+        "hotmail.nl", "outlook.com", "outlook.be", "outlook.fr", "outlook.de", "live.com",
+        "live.be", "live.fr", "live.nl", "msn.com", "yahoo.com", "yahoo.be", "yahoo.fr",
+        "yahoo.de", "ymail.com", "icloud.com", "me.com", "mac.com", "aol.com", "skynet.be",
+        "telenet.be", "proximus.be", "scarlet.be", "voo.be", "base.be", "gmx.com", "gmx.net",
+        "gmx.de", "gmx.fr", "web.de", "t-online.de", "freenet.de", "orange.fr", "free.fr",
+        "laposte.net", "wanadoo.fr", "sfr.fr", "kpnmail.nl", "ziggo.nl", "protonmail.com",
+        "proton.me", "pm.me", "tutanota.com", "mail.com", "zoho.com",
+    }
+)  # fmt: skip
+"""Mailbox providers for private persons: a role address never lives there."""
+
 Contacts = tuple[set[str], set[str], set[str]]
 """Phone numbers, e-mail addresses and web domains of roles (zones, coordinators)."""
+
+
+def is_webmail(address: str) -> bool:
+    """True when the address is at a private mailbox provider (gmail, telenet, web.de …)."""
+    labels = address.rsplit("@", 1)[-1].lower().rstrip(".").split(".")
+    return any(".".join(labels[i:]) in WEBMAIL_DOMAINS for i in range(len(labels) - 1))
 
 
 def allowed_contacts(zones: dict[str, Zone], plps: dict[str, Plp]) -> Contacts:
@@ -30,6 +51,7 @@ def allowed_contacts(zones: dict[str, Zone], plps: dict[str, Plp]) -> Contacts:
     phones = {_digits(z.phone) for z in zones.values() if z.phone}
     emails = {p.coordinator.email.lower() for p in plps.values()}
     emails |= {z.email.lower() for z in zones.values() if z.email}
+    emails = {e for e in emails if not is_webmail(e)}  # refused in the registry, never allowed
     domains = {urlsplit(z.website).hostname or "" for z in zones.values()}
     domains = {d.removeprefix("www.") for d in domains if d}
     return phones, emails, domains
@@ -76,3 +98,51 @@ def _findings(text: str, allowed: Contacts | None) -> Iterable[tuple[int, str, s
             continue
         fix = "use a role address from the registry (zone or coordinator); " + PRIVACY_FIX
         yield text.count("\n", 0, m.start()), "e-mail address", m[0], fix
+
+
+# Words that make a display name a role: "Coordination PLP …", "Coördinatie BIN …", "Team …",
+# also inside Dutch and German compounds ("Preventiedienst", "Polizeizone", "Wijkteam").
+ROLE_STEMS = re.compile(
+    r"co[oö]rdina|koordina|dienst|team|[ée]quipe|service|zone|politie|polizei|police|"
+    r"pr[ée]vent|pr[äa]vent|secr[ée]tar|sekretar|contact|kontakt|bureau|b[üu]ro|cellule|"
+    r"comit[ée]|bestuur|vorstand|commun|gemeente|gemeinde|stadt|ville|netwerk|netzwerk|"
+    r"r[ée]seau|partenariat|partnership|asbl|vzw|responsab|verantwoord|verantwort|wijk|buurt",
+    re.IGNORECASE,
+)
+ROLE_WORDS = {"plp", "bin", "bin-z", "binz", "cel", "vog", "info", "stad", "nachbarschaft"}
+_NAME_WORD = re.compile(r"^[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’]+(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’]+)?$")
+_PARTICLES = {"van", "de", "der", "den", "du", "des", "le", "la", "von", "vom", "zu", "ter", "ten",
+              "d'", "di", "da", "del", "dos", "op", "het", "'t", "vanden", "vander"}  # fmt: skip
+
+
+def person_name(display: str, context: Iterable[str]) -> str | None:
+    """The "Firstname Lastname" a display name holds, when it holds one; else None.
+
+    A coordinator's display name must name the role (or a first name alone, which the person
+    agreed to show). It is read as a person's name when, once role words ("Coordination",
+    "BIN", "Team" …) and the words of the PLP's own names and commune (`context`) are set
+    aside, two or more capitalised name-like words remain side by side ("Jan Peeters",
+    "Marie-Claire van den Broeck"). A name with digits, a slash or no such pair is a role:
+    the rule errs towards letting a role through rather than refusing one.
+    """
+    known = {w.casefold() for text in context for w in re.split(r"[\s/,()]+", normalised(text))}
+    runs: list[list[str]] = [[]]
+    for word in re.split(r"[\s,()·—–:]+", normalised(display)):
+        folded = word.casefold()
+        if folded in _PARTICLES and runs[-1]:
+            runs[-1].append(word)  # "van", "de" inside a name
+        elif (
+            _NAME_WORD.match(word)
+            and folded not in known
+            and folded not in ROLE_WORDS
+            and not ROLE_STEMS.search(word)
+        ):
+            runs[-1].append(word)
+        elif word:
+            runs.append([])
+    for run in runs:
+        while run and run[-1].casefold() in _PARTICLES:
+            run.pop()
+        if sum(1 for w in run if w.casefold() not in _PARTICLES) >= 2:
+            return " ".join(run)
+    return None

@@ -231,7 +231,7 @@ def test_join_text_of_a_plp_is_checked_for_personal_data(content_tree):
     plps = plps.replace("  kind: rural\n", "  kind: rural\n  join: 'Bel Marc: 0478 11 22 33'\n")
     errors, _ = problems_for(content_tree, {"registry/plps.yaml": plps})
     problem = only(errors)
-    assert problem.path.endswith("registry/plps.yaml") and problem.line == 8
+    assert problem.path.endswith("registry/plps.yaml") and problem.line == 13  # the join line
     assert problem.message == "phone number '0478 11 22 33'"
 
 
