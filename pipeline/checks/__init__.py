@@ -63,10 +63,10 @@ def check_message_text(
         if key in ("title", "author"):
             found += visible_problems(text, shown, line, key.title())
         if key in ("title", "summary"):
-            found += check_urgency(text, shown, line)
+            found += check_urgency(text, shown, line, heading=True)
     found += output_problems(body, shown, body_line, "the text", markdown=True)
     found += scan_personal_data(body, shown, body_line, contacts)
-    found += check_urgency(body, shown, body_line)
+    found += check_urgency(body, shown, body_line, heading=False)
     found += image_problems(body, shown, body_line)
     return found
 
@@ -141,6 +141,6 @@ def check_note(text: str, shown: str, content: Content) -> list[Problem]:
     found = character_problems(text, shown, 1)
     found += output_problems(text, shown, 1, "the note", markdown=True)
     found += scan_personal_data(text, shown, 1, contacts)
-    found += check_urgency(text, shown, 1)
+    found += check_urgency(text, shown, 1, heading=False)
     found += image_problems(text, shown, 1)
     return sorted(found)

@@ -8,15 +8,26 @@ from urllib.parse import urlsplit
 
 from ..errors import Problem
 from ..model import Plp, Zone
-from .visible import normalised
+from .visible import hidden, link_targets, normalised, seen
 
-# Belgian plates: 1-ABC-234 (since 2010), and the older ABC-123 / 123-ABC.
+_SEP = r"[-. ]?"  # after normalisation every dash is "-" and every space " "
+# Belgian plates. Since 2010 `1-ABC-234` (a digit, three letters, three digits; a letter first
+# on special series), typed in any case, with dashes, dots, spaces or nothing between the
+# parts. Before: `ABC-123` (1973-2008) and `123-ABC` (2008-2010): in capitals with or without
+# a separator, in lower case only with a dash or a dot, so that "bel 112" is no plate.
 PLATE = re.compile(
-    r"(?<![\w-])(?:[1-9][-. ]?(?i:[a-z]{3})[-. ]?\d{3}"  # 1-ABC-234, also typed in lower case
-    r"|[A-Z]{3}[-.]\d{3}|\d{3}[-.][A-Z]{3})(?![\w-])"
+    r"(?<![\w.@/-])(?:"
+    rf"[1-9]{_SEP}(?i:[a-z]{{3}}){_SEP}\d{{3}}|[A-Z]-[A-Z]{{3}}-\d{{3}}"
+    r"|[A-Z]{3}[-. ]?(?!101|112)\d{3}|\d{3}[-. ]?[A-Z]{3}"
+    r"|[a-z]{3}[-.]\d{3}|\d{3}[-.][a-z]{3}"
+    r")(?![\w@/-]|\.\w)"
 )
-# Anything with 9 to 13 digits starting like a phone number (0…, +32…, 0032…).
-PHONE = re.compile(r"(?<![\w+])(?:\+|00)?\d[\d ./()-]{7,}\d(?!\w)")
+# Every plate holds a group of exactly three digits: found first, it bounds the plate search
+# (scanning for digits is fast, trying the plate pattern at every letter is not).
+_DIGITS = re.compile(r"\d+")
+# Anything with 9 to 13 digits starting like a phone number (0…, +32…, 0032…); what precedes
+# it (no letter, digit or "+") is checked apart, so the scan can skip to digits.
+PHONE = re.compile(r"\+?\d[\d ./()-]{7,}\d(?!\w)")
 # Anchored on "@" and looking back, so the scan costs one pass instead of one per word.
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 SHORT_NUMBERS = {"101", "112"}
@@ -71,22 +82,44 @@ def scan_personal_data(
 ) -> list[Problem]:
     """Plates, phone numbers and e-mail addresses that are not a role's, located by line.
 
-    Without the registry's contacts (allowed is None) only plates can be judged.
+    The text is read as a reader sees it (entities decoded, markup dropped, Unicode
+    normalised), with what only the public repository shows (comments, the attributes of
+    tags), and link targets URL-decoded; a finding is reported once. Without the registry's
+    contacts (allowed is None) only plates can be judged.
     """
-    return [
-        Problem(shown, first_line + line, f"{what} '{value}'", fix)
-        for line, what, value, fix in _findings(text, allowed)
+    views = [(0, seen(text), True)]
+    views += [(index, normalised(fragment), True) for index, fragment in hidden(text)]
+    # In a web address long digit runs are ids, not phone numbers; tel: and sms: are numbers.
+    views += [
+        (index, target, target.lower().startswith(("tel:", "sms:", "callto:")))
+        for index, target in link_targets(text)
     ]
+    found: dict[tuple[int, str, str], Problem] = {}
+    for index, view, phones in views:
+        for line, what, value, fix in _findings(view, allowed, phones):
+            key = (first_line + index + line, what, re.sub(r"\W", "", value).casefold())
+            found.setdefault(key, Problem(shown, key[0], f"{what} '{value}'", fix))
+    return list(found.values())
 
 
-def _findings(text: str, allowed: Contacts | None) -> Iterable[tuple[int, str, str, str]]:
-    """(line index, kind, value, fix) of each personal datum in a text."""
-    for m in PLATE.finditer(text):
+def _findings(
+    text: str, allowed: Contacts | None, with_phones: bool
+) -> Iterable[tuple[int, str, str, str]]:
+    """(line index, kind, value, fix) of each personal datum in one view of a text."""
+    plates = {}
+    for group in _DIGITS.finditer(text):
+        if group.end() - group.start() != 3:
+            continue
+        for m in PLATE.finditer(text, max(0, group.start() - 6), group.end() + 6):
+            plates[m.span()] = m
+    for m in plates.values():
         yield text.count("\n", 0, m.start()), "licence plate", m[0], PRIVACY_FIX
     if allowed is None:
         return
     phones, emails, domains = allowed
-    for m in PHONE.finditer(text):
+    for m in PHONE.finditer(text) if with_phones else ():
+        if m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] in "_+"):
+            continue
         digits = _digits(m[0])
         if 9 <= len(digits) <= 13 and digits not in phones and digits not in SHORT_NUMBERS:
             fix = "only 101, 112 and the numbers in the registry may appear; " + PRIVACY_FIX
