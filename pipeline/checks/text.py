@@ -126,7 +126,12 @@ def visible_problems(text: str, shown: str, line: int, what: str) -> list[Proble
 
 
 def name_problems(text: str, shown: str, line: int, what: str) -> list[Problem]:
-    """A registry name fits on one line of an e-mail header: it goes into From and Subject."""
+    """A registry name is plain text on one line: it goes into pages, feeds and e-mail headers.
+
+    Markup and character references are refused rather than shown: an RSS reader may render a
+    title as HTML or as text, so only plain text reads the same in every reader, and `<`/`>`
+    would end the display name of a From or List-Id header.
+    """
     found = output_problems(text, shown, line, what) + visible_problems(text, shown, line, what)
     fault = _name_fault(text)
     if fault:
@@ -138,6 +143,8 @@ def _name_fault(text: str) -> tuple[str, str] | None:
     """(what is wrong, fix) with a name, or None."""
     if re.search(r"[\t\n\r\u2028\u2029]", text):  # e-mail headers refuse them
         return "holds a tab or a line break", "write it on one line, with spaces"
+    if "<" in text or ">" in text or html.unescape(text) != text:
+        return "holds markup", "write it as plain text: & rather than &amp;, and no <tags>"
     if _HEADER_BREAK.search(text):
         return "holds an encoded line break", "remove the =0A, %0A, &#10; or =? from it"
     if len(text) > NAME_LIMIT:

@@ -90,24 +90,26 @@ def render_feed(spec: FeedSpec, site_url: str, tz: str) -> tuple[bytes, bytes]:
     fg = FeedGenerator()
     page_url = urls.absolute(site_url, spec.page)
     fg.id(page_url)
-    fg.title(spec.title)
-    fg.subtitle(spec.description)  # RSS <description>
+    # Names are plain text (the registry refuses markup in them); like entry titles they go
+    # through `plain`, since readers differ on whether an RSS title or description is HTML.
+    fg.title(plain(spec.title))
+    fg.subtitle(plain(spec.description))  # RSS <description>
     fg.language(spec.lang)
     # Atom requires an author; a service name only: no e-mail address in any feed.
-    fg.author({"name": spec.author})
+    fg.author({"name": plain(spec.author)})
     updated = _distinct_updates(spec.entries, zone)
     # Dated by its newest message, not by the clock: an unchanged feed keeps the same bytes.
     fg.updated(max(updated, default=None) or datetime.combine(spec.today, time(), zone))
     for m, stamp in zip(reversed(spec.entries), reversed(updated), strict=True):
         # feedgen prepends: add oldest first, so the newest ends on top
         entry = fg.add_entry()
-        url, title, summary, content = _entry_texts(m, site_url)
+        url, title, summary, content, author = _entry_texts(m, site_url)
         entry.guid(url, permalink=True)  # also the Atom id: the message's stable public URL
         entry.title(title)
         entry.link(href=url, rel="alternate")
         entry.published(_stamp(m.published, zone))
         entry.updated(stamp)
-        entry.author({"name": m.author})  # Atom only: RSS <author> would need an e-mail
+        entry.author({"name": author})  # Atom only: RSS <author> would need an e-mail
         entry.category(term=str(m.category), label=m.category_name)
         if summary:
             entry.summary(summary)
@@ -142,15 +144,15 @@ def absolutise(fragment: str, base: str) -> str:
 
 
 @functools.lru_cache(maxsize=8192)
-def _entry_texts(m: MessageView, site_url: str) -> tuple[str, str, str | None, str]:
-    """URL, plain title, plain summary and absolute-link HTML of an entry.
+def _entry_texts(m: MessageView, site_url: str) -> tuple[str, str, str | None, str, str]:
+    """URL, plain title, plain summary, absolute-link HTML and plain author of an entry.
 
     A national message sits in a thousand PLP feeds: cleaning it once, not per feed, halves
     the feed time.
     """
     url = urls.absolute(site_url, m.path)
     summary = plain(m.summary) if m.summary else None
-    return url, plain(m.title), summary, absolutise(m.html, url)
+    return url, plain(m.title), summary, absolutise(m.html, url), plain(m.author)
 
 
 def _distinct_updates(entries: tuple[MessageView, ...], zone: ZoneInfo) -> list[datetime]:
