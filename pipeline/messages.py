@@ -56,6 +56,16 @@ class _File:
             line = self.path.read_bytes()[: exc.start].count(b"\n") + 1
             self.problem(line, "the file is not UTF-8", "save it as UTF-8 in your editor")
             return
+        except IsADirectoryError:
+            self.problem(0, "is a folder, not a file", "rename the folder: no .md at the end")
+            return
+        except OSError as exc:  # a symbolic link that loops or leads nowhere, no permission
+            self.problem(
+                0,
+                f"cannot be read ({(exc.strerror or str(exc)).lower()})",
+                "replace it with a plain UTF-8 file, or remove it",
+            )
+            return
         text = text.lstrip("\ufeff")
         self.problems += character_problems(text, self.shown)
         # Split on "\n" only, as the checks count lines: splitlines() would also break at
@@ -213,6 +223,7 @@ def _datetime(f: _File, key: str) -> datetime | None:
 def _targets(f: _File) -> tuple[Target, ...]:
     raw = f.meta.get("targets", "")
     targets: list[Target] = []
+    reported = len(f.problems)
     for part in (p.strip() for p in raw.split(",")):
         if not part:
             continue
@@ -234,4 +245,10 @@ def _targets(f: _File) -> tuple[Target, ...]:
             )
             continue
         targets.append(target)
+    if raw.strip() and not targets and len(f.problems) == reported:
+        f.problem(
+            f.lines["targets"],
+            f"Targets {raw.strip()!r} names no target: the message would reach nobody",
+            "name who it is for: all, zone:ID, commune:ID or plp:SLUG",
+        )
     return tuple(sorted(set(targets)))

@@ -42,6 +42,9 @@ class _Reader:
         self.problems.append(Problem(self.shown, line, message, fix))
 
     def entries(self, what: str) -> list[yamlines.Mapping]:
+        if self.path.is_dir():
+            self.problem(0, "is a folder, not a file", f"replace it with the YAML list of {what}")
+            return []
         if not self.path.exists():
             self.problem(
                 0, "file is missing", f"create it with the {what} (docs/content-format.md)"
@@ -50,7 +53,10 @@ class _Reader:
         try:
             data = yamlines.load(self.path)
         except yamlines.YamlSyntaxError as exc:
-            self.problem(exc.line, f"invalid YAML: {exc}", "fix the indentation or quoting")
+            # Without a line, the file as a whole could not be read (encoding, a control
+            # character the YAML reader refuses, permissions), not parsed.
+            fix = "fix the indentation or quoting" if exc.line else "save it as UTF-8 text"
+            self.problem(exc.line, f"invalid YAML: {exc}", fix)
             return []
         if not isinstance(data, list):
             self.problem(1, f"expected a list of {what}", "start each entry with '- '")

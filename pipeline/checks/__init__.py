@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..errors import Problem, relpath
 from ..model import Content
-from .crossfile import check_targets, check_translations, required_pages
+from .crossfile import check_reach, check_targets, check_translations, required_pages
 from .personal import (
     WEBMAIL_DOMAINS,
     Contacts,
@@ -19,6 +19,7 @@ from .personal import (
     scan_personal_data,
 )
 from .text import (
+    body_problems,
     character_problems,
     image_problems,
     name_problems,
@@ -68,6 +69,7 @@ def check_message_text(
     found += scan_personal_data(body, shown, body_line, contacts)
     found += check_urgency(body, shown, body_line, heading=False)
     found += image_problems(body, shown, body_line)
+    found += body_problems(body, shown, body_line)
     return found
 
 
@@ -95,6 +97,8 @@ def check_content(content: Content, *, check_references: bool = True) -> list[Pr
         found += _check_registry_text(content)
         found += check_targets(content)
     found += check_translations(content)
+    if check_references:
+        found += check_reach(content)
     found += required_pages(content.pages)
     return found
 

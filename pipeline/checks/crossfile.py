@@ -1,4 +1,4 @@
-"""Rules across files: targets exist, translations agree, required pages exist."""
+"""Rules across files: targets exist, translations agree, every message reaches someone."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from ..errors import Problem, Severity, relpath
 from ..model import Content, Message, Page, TargetKind
+from ..targeting import Targeting
 
 
 def check_targets(content: Content) -> list[Problem]:
@@ -93,6 +94,39 @@ def _check_languages(content: Content, versions: list[Message]) -> list[Problem]
                     first.line("targets"),
                     f"targets PLP '{plp.slug}', which is inactive",
                     "remove the target",
+                    Severity.WARNING,
+                )
+            )
+    return found
+
+
+def check_reach(content: Content) -> list[Problem]:
+    """A language version no active PLP reads is published to nobody: say so.
+
+    A warning, not an error: the site still shows it, and a translation may be written before
+    the PLP that will read it exists; `plp check --strict` refuses it. Messages naming a PLP
+    that lacks their languages are already an error (_check_languages), not repeated here.
+    """
+    targeting = Targeting(content)
+    found = []
+    for versions in _versions(content).values():
+        langs = {m.lang for m in versions}
+        named = [content.plps.get(t.value) for t in versions[0].targets if t.kind is TargetKind.PLP]
+        if any(plp and not langs & set(plp.languages) for plp in named):
+            continue
+        reached = targeting.plps_for(versions[0].key)
+        for message in versions:
+            if any(message.lang in plp.languages for plp in reached):
+                continue
+            readers = sorted({lang for plp in reached for lang in plp.languages})
+            found.append(
+                Problem(
+                    relpath(message.source.path),
+                    message.line("targets"),
+                    f"reaches no active PLP in '{message.lang}'"
+                    + (f" (the PLPs it targets read {', '.join(readers)})" if readers else ""),
+                    "target PLPs that read this language, or translate the message for "
+                    "the PLPs it targets",
                     Severity.WARNING,
                 )
             )

@@ -40,9 +40,12 @@ _SHOWN = {"a": {"href", "title"}, "img": {"alt", "title"}, "abbr": {"title"}}
 _HEADER_BREAK = re.compile(r"=0[AD]|%0[AD]|&#(?:x0*[ad]|0*1[03]);|=\?", re.IGNORECASE)
 NAME_LIMIT = 150
 """Characters of a name: the bulletin subject `{name} — bulletin no. N` must stay under 200."""
-_IMAGE_MD = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)]*)\)")
+_IMAGE_MD = re.compile(
+    r"!\[(?P<alt>(?:[^\[\]\\]|\\.|\[[^\]]*\])*)\]"
+    r"(?:\((?P<src>[^)]*)\)|[ \t]?\[(?P<ref>[^\]]*)\])"
+)
 _IMAGE_HTML = re.compile(r"<img\b(?P<attrs>[^>]*)>", re.IGNORECASE)
-_ALT = re.compile(r"""\balt\s*=\s*(["'])\s*\S.*?\1""", re.IGNORECASE | re.DOTALL)
+_ALT = re.compile(r"""\balt\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"'>]+))""", re.I)
 
 
 def character_problems(text: str, shown: str, first_line: int = 1) -> list[Problem]:
@@ -152,21 +155,28 @@ def _name_fault(text: str) -> tuple[str, str] | None:
     return None
 
 
+def _alt(attrs: str) -> str | None:
+    m = _ALT.search(attrs)
+    return None if m is None else next(v for v in m.groups() if v is not None)
+
+
 def image_problems(body: str, shown: str, body_line: int) -> list[Problem]:
-    """Images need alt text: Markdown images and HTML <img>."""
+    """Images need alt text: Markdown inline and reference images, and HTML <img>."""
     found = []
     for m in _IMAGE_MD.finditer(body):
-        if not m["alt"].strip():
+        if not seen(m["alt"]).strip():
+            source = (m["src"] or "").strip() or f"[{m['ref']}]"
             found.append(
                 Problem(
                     shown,
                     body_line + body.count("\n", 0, m.start()),
-                    f"image '{m['src']}' has no alt text",
+                    f"image '{source}' has no alt text",
                     "describe the image: ![what it shows](file.jpg)",
                 )
             )
     for m in _IMAGE_HTML.finditer(body):
-        if not _ALT.search(m["attrs"]):
+        alt = _alt(m["attrs"])
+        if alt is None or not seen(alt).strip():
             found.append(
                 Problem(
                     shown,
@@ -176,3 +186,17 @@ def image_problems(body: str, shown: str, body_line: int) -> list[Problem]:
                 )
             )
     return found
+
+
+def body_problems(body: str, shown: str, body_line: int) -> list[Problem]:
+    """A message must say something: a body that shows nothing once sanitised is refused."""
+    if re.search(r"\w", seen(body)) or _IMAGE_MD.search(body) or _IMAGE_HTML.search(body):
+        return []
+    return [
+        Problem(
+            shown,
+            body_line,
+            "the message has no text",
+            "write the message below the metadata, after one blank line",
+        )
+    ]
