@@ -28,7 +28,7 @@ def read_content(content_dir: Path) -> tuple[Content, list[Problem]]:
     messages = _read_all(
         content_dir / "messages", partial(read_message, contacts=contacts), problems
     )
-    pages = _read_all(content_dir / "pages", read_page, problems)
+    pages = _read_all(content_dir / "pages", partial(read_page, contacts=contacts), problems)
     content = Content(zones, communes, plps, tuple(messages), tuple(pages))
     problems += check_content(content, check_references=registry_ok)
     return content, sorted(problems)  # by file, then line: the order a user fixes them in

@@ -57,6 +57,10 @@ def relpath(path: Path, root: Path | None = None) -> str:
 @cache  # resolving paths is a system call each; content files are named again and again
 def _relpath(path: Path, base: Path) -> str:
     try:
-        return str(path.resolve().relative_to(base.resolve()))
+        resolved = path.resolve()
+    except (OSError, RuntimeError):  # a symbolic link that loops: resolve its folder only
+        resolved = path.parent.resolve() / path.name
+    try:
+        return str(resolved.relative_to(base.resolve()))
     except ValueError:
         return str(path)

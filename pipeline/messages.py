@@ -6,7 +6,13 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from .checks import URGENT_FIX, URGENT_MARKER, Contacts, check_text
+from .checks import (
+    URGENT_FIX,
+    Contacts,
+    character_problems,
+    check_message_text,
+    check_page_text,
+)
 from .config import LANGUAGES
 from .errors import Problem, relpath
 from .model import Category, Message, Page, Source, Target, TargetKind
@@ -50,7 +56,23 @@ class _File:
             line = self.path.read_bytes()[: exc.start].count(b"\n") + 1
             self.problem(line, "the file is not UTF-8", "save it as UTF-8 in your editor")
             return
-        lines = text.lstrip("\ufeff").splitlines()
+        except IsADirectoryError:
+            self.problem(0, "is a folder, not a file", "rename the folder: no .md at the end")
+            return
+        except OSError as exc:  # a symbolic link that loops or leads nowhere, no permission
+            self.problem(
+                0,
+                f"cannot be read ({(exc.strerror or str(exc)).lower()})",
+                "replace it with a plain UTF-8 file, or remove it",
+            )
+            return
+        text = text.lstrip("\ufeff")
+        self.problems += character_problems(text, self.shown)
+        # Split on "\n" only, as the checks count lines: splitlines() would also break at
+        # control characters and so shift every line number after one.
+        lines = text.split("\n")
+        if lines and not lines[-1]:
+            lines.pop()
         number = 0
         for number, line in enumerate(lines, start=1):
             if not line.strip():
@@ -108,18 +130,8 @@ def read_message(
     urgency = f.meta.get("urgency", "non-urgent").lower()
     if urgency != "non-urgent":
         f.problem(f.lines["urgency"], f"urgent content is refused (Urgency: {urgency})", URGENT_FIX)
-    parts = [(f.lines.get(k, 1), f.meta[k]) for k in ("title", "summary") if f.meta.get(k)]
-    for line, text in [*parts, (f.body_line, f.body)]:
-        marker = URGENT_MARKER.search(text)
-        if marker:
-            f.problem(
-                line + text.count("\n", 0, marker.start()),
-                f"content marked urgent ('{marker[0].strip()}')",
-                URGENT_FIX,
-            )
-    f.problems += check_text(
-        f.shown, [*parts, (f.body_line, f.body)], f.body_line, f.body, contacts
-    )
+    fields = {k: (f.lines[k], f.meta[k]) for k in ("title", "summary", "author") if f.meta.get(k)}
+    f.problems += check_message_text(f.shown, fields, f.body_line, f.body, contacts)
     when = _datetime(f, "date")
     until = _datetime(f, "valid-until")
     if when and until and until.date() < when.date():
@@ -159,16 +171,16 @@ def read_message(
     return message, f.problems
 
 
-def read_page(path: Path) -> tuple[Page | None, list[Problem]]:
-    """Parse one static page file."""
+def read_page(path: Path, contacts: Contacts | None = None) -> tuple[Page | None, list[Problem]]:
+    """Parse one static page file and check its text (as a message's, urgency aside)."""
     key, lang, f = _identify(path)
     f.parse(PAGE_FIELDS)
     f.require({"title"})
     if f.problems or key is None or lang is None:
         return None, f.problems
-    return Page(
-        key, lang, f.meta["title"], f.body, f.meta.get("summary") or None, Source(path, 1)
-    ), []
+    fields = {k: (f.lines[k], f.meta[k]) for k in ("title", "summary") if f.meta.get(k)}
+    page = Page(key, lang, f.meta["title"], f.body, f.meta.get("summary") or None, Source(path, 1))
+    return page, check_page_text(f.shown, fields, f.body_line, f.body, contacts)
 
 
 def _identify(path: Path) -> tuple[str | None, str | None, _File]:
@@ -211,6 +223,7 @@ def _datetime(f: _File, key: str) -> datetime | None:
 def _targets(f: _File) -> tuple[Target, ...]:
     raw = f.meta.get("targets", "")
     targets: list[Target] = []
+    reported = len(f.problems)
     for part in (p.strip() for p in raw.split(",")):
         if not part:
             continue
@@ -232,4 +245,10 @@ def _targets(f: _File) -> tuple[Target, ...]:
             )
             continue
         targets.append(target)
+    if raw.strip() and not targets and len(f.problems) == reported:
+        f.problem(
+            f.lines["targets"],
+            f"Targets {raw.strip()!r} names no target: the message would reach nobody",
+            "name who it is for: all, zone:ID, commune:ID or plp:SLUG",
+        )
     return tuple(sorted(set(targets)))

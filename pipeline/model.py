@@ -54,6 +54,8 @@ class Commune:
     names: dict[str, str]
     postcodes: tuple[str, ...]
     zone_id: str
+    line: int = field(default=0, compare=False, repr=False)
+    """Line of its names in zones.yaml, to locate problems found after reading."""
 
     def name(self, lang: str) -> str:
         return self.names.get(lang) or next(iter(self.names.values()))
@@ -70,6 +72,8 @@ class Zone:
     email: str | None
     communes: tuple[Commune, ...]
     source: Source = field(compare=False, repr=False, default=Source(Path("?")))
+    lines: dict[str, int] = field(compare=False, repr=False, default_factory=dict)
+    """Line of each field in zones.yaml, to locate problems found after reading."""
 
     def name(self, lang: str) -> str:
         return self.names.get(lang) or next(iter(self.names.values()))
@@ -96,6 +100,8 @@ class Plp:
     founded: date | None = None
     join: str | None = None
     source: Source = field(compare=False, repr=False, default=Source(Path("?")))
+    lines: dict[str, int] = field(compare=False, repr=False, default_factory=dict)
+    """Line of each field in plps.yaml (`coordinator.name` for nested ones)."""
 
     def name(self, lang: str) -> str:
         return self.names.get(lang) or self.names.get(self.languages[0]) or self.slug

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from . import yamlines
+from .checks import character_problems, image_problems, is_webmail, name_problems
 from .config import LANGUAGES
 from .errors import Problem, relpath
 from .model import Commune, Coordinator, Kind, Plp, Source, Status, Zone
@@ -15,7 +16,11 @@ from .model import Commune, Coordinator, Kind, Plp, Source, Status, Zone
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 POSTCODE = re.compile(r"^[1-9]\d{3}$")
 ZONE_ID = re.compile(r"^\d{4}$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
+# An ASCII address as the bulletin's Reply-To accepts it (internationalised domains as xn--…).
+EMAIL = re.compile(
+    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z][A-Za-z0-9-]*[A-Za-z0-9]$"
+)
 
 ZONE_FIELDS = {"id", "names", "phone", "website", "email", "communes"}
 COMMUNE_FIELDS = {"id", "names", "postcodes"}
@@ -37,6 +42,9 @@ class _Reader:
         self.problems.append(Problem(self.shown, line, message, fix))
 
     def entries(self, what: str) -> list[yamlines.Mapping]:
+        if self.path.is_dir():
+            self.problem(0, "is a folder, not a file", f"replace it with the YAML list of {what}")
+            return []
         if not self.path.exists():
             self.problem(
                 0, "file is missing", f"create it with the {what} (docs/content-format.md)"
@@ -45,7 +53,10 @@ class _Reader:
         try:
             data = yamlines.load(self.path)
         except yamlines.YamlSyntaxError as exc:
-            self.problem(exc.line, f"invalid YAML: {exc}", "fix the indentation or quoting")
+            # Without a line, the file as a whole could not be read (encoding, a control
+            # character the YAML reader refuses, permissions), not parsed.
+            fix = "fix the indentation or quoting" if exc.line else "save it as UTF-8 text"
+            self.problem(exc.line, f"invalid YAML: {exc}", fix)
             return []
         if not isinstance(data, list):
             self.problem(1, f"expected a list of {what}", "start each entry with '- '")
@@ -84,11 +95,30 @@ class _Reader:
             self.problem(entry.lines[key], f"'{key}' must be text", 'quote it: "…"')
             return ""
         value = str(value).strip()
+        self.problems += character_problems(value, self.shown, entry.lines[key])
         if pattern and not pattern.match(value):
             self.problem(entry.lines[key], f"'{key}' has an invalid value {value!r}", hint)
         return value
 
-    def names(self, entry: yamlines.Mapping) -> dict[str, str]:
+    def name(self, entry: yamlines.Mapping, key: str, what: str) -> str:
+        """A display name: plain text on one line (see checks.name_problems)."""
+        value = self.text(entry, key)
+        if value:
+            self.problems += name_problems(value, self.shown, entry.lines[key], what)
+        return value
+
+    def address(self, entry: yamlines.Mapping, key: str, what: str) -> str:
+        """A role address: plain ASCII, never at a private mailbox provider."""
+        value = self.text(entry, key, pattern=EMAIL, hint=f"use {what}, e.g. plp@commune.be")
+        if value and is_webmail(value):
+            self.problem(
+                entry.lines[key],
+                f"'{key}' {value!r} is a private mailbox (webmail provider)",
+                f"use {what} on the commune's, zone's or PLP's own domain: it is published",
+            )
+        return value.lower()
+
+    def names(self, entry: yamlines.Mapping, what: str) -> dict[str, str]:
         names = entry.get("names")
         if names is None:
             return {}
@@ -99,14 +129,17 @@ class _Reader:
                 'write e.g. names: {fr: "…", nl: "…"}',
             )
             return {}
-        for lang in names:
+        lines = getattr(names, "lines", {})
+        for lang, value in names.items():
+            line = lines.get(lang, entry.lines["names"])
             if lang not in LANGUAGES:
                 self.problem(
-                    entry.lines["names"],
-                    f"unknown language '{lang}' in names",
-                    f"use {', '.join(LANGUAGES)}",
+                    line, f"unknown language '{lang}' in names", f"use {', '.join(LANGUAGES)}"
                 )
-        return {str(k): str(v) for k, v in names.items()}
+            text = str(value).strip()
+            self.problems += character_problems(text, self.shown, line)
+            self.problems += name_problems(text, self.shown, line, what)
+        return {str(k): str(v).strip() for k, v in names.items()}
 
     def codes(self, entry: yamlines.Mapping, key: str) -> tuple[str, ...]:
         values = entry.get(key) or []
@@ -137,7 +170,7 @@ def read_zones(path: Path) -> tuple[dict[str, Zone], list[Problem]]:
             pattern=re.compile(r"^https?://"),
             hint="use a full URL starting with https://",
         )
-        email = r.text(entry, "email", pattern=EMAIL, hint="use a role address") or None
+        email = r.address(entry, "email", "the zone's role address") if "email" in entry else None
         communes = []
         for c in entry.get("communes") or []:
             if not isinstance(c, yamlines.Mapping):
@@ -152,17 +185,20 @@ def read_zones(path: Path) -> tuple[dict[str, Zone], list[Problem]]:
             if cid in commune_ids:
                 r.problem(c.line, f"duplicate commune id '{cid}'", "give each commune its own id")
             commune_ids.add(cid)
-            communes.append(Commune(cid, r.names(c), r.codes(c, "postcodes"), zone_id))
+            names = r.names(c, "commune name")
+            line = c.lines.get("names", c.line)
+            communes.append(Commune(cid, names, r.codes(c, "postcodes"), zone_id, line))
         if zone_id in zones:
             r.problem(entry.line, f"duplicate zone id '{zone_id}'", "each zone is listed once")
         zones[zone_id] = Zone(
             zone_id,
-            r.names(entry),
+            r.names(entry, "zone name"),
             r.text(entry, "phone"),
             website,
-            email,
+            email or None,
             tuple(communes),
             Source(path, entry.line),
+            dict(entry.lines),
         )
     return zones, r.problems
 
@@ -197,7 +233,7 @@ def read_plps(
         languages = _languages(r, entry)
         kind = _choice(r, entry, "kind", Kind, Kind.RESIDENTIAL)
         status = _choice(r, entry, "status", Status, Status.ACTIVE)
-        coordinator = _coordinator(r, entry)
+        coordinator, coordinator_lines = _coordinator(r, entry)
         founded = entry.get("founded")
         if founded is not None and not isinstance(founded, date):
             r.problem(
@@ -215,7 +251,7 @@ def read_plps(
             continue
         plps[slug] = Plp(
             slug,
-            r.names(entry),
+            r.names(entry, "PLP name"),
             commune_id,
             commune.zone_id if commune else "",
             postcodes,
@@ -224,8 +260,9 @@ def read_plps(
             coordinator,
             status,
             founded,
-            r.text(entry, "join") or None,
+            _join(r, entry),
             Source(path, entry.line),
+            {**entry.lines, **coordinator_lines},
         )
     return plps, r.problems
 
@@ -260,17 +297,28 @@ def _choice(r: _Reader, entry: yamlines.Mapping, key: str, enum: type, default: 
         return default
 
 
-def _coordinator(r: _Reader, entry: yamlines.Mapping) -> Coordinator:
+def _join(r: _Reader, entry: yamlines.Mapping) -> str | None:
+    """The join text (Markdown), checked like a message body where it is read."""
+    join = r.text(entry, "join")
+    if join:
+        r.problems += image_problems(join, r.shown, entry.lines["join"])
+    return join or None
+
+
+def _coordinator(r: _Reader, entry: yamlines.Mapping) -> tuple[Coordinator, dict[str, int]]:
     c = entry.get("coordinator")
     if c is None:
-        return Coordinator("", "")
+        return Coordinator("", ""), {}
     if not isinstance(c, yamlines.Mapping):
         r.problem(
             entry.lines["coordinator"],
             "'coordinator' must have name and email",
             "write coordinator: {name: …, email: …}",
         )
-        return Coordinator("", "")
+        return Coordinator("", ""), {}
     r.fields(c, {"name", "email"}, {"name", "email"})
-    email = r.text(c, "email", pattern=EMAIL, hint="use the PLP's role address, e.g. plp@…")
-    return Coordinator(r.text(c, "name"), email.lower())
+    name = r.name(c, "name", "the coordinator's name")
+    if "name" in c and not name:
+        r.problem(c.lines["name"], "the coordinator's name is empty", "name the role")
+    email = r.address(c, "email", "the PLP's role address")
+    return Coordinator(name, email), {f"coordinator.{k}": line for k, line in c.lines.items()}

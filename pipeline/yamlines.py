@@ -39,6 +39,8 @@ def load(path: Path) -> Any:
         raise YamlSyntaxError(0, str(exc)) from None
     except UnicodeDecodeError:
         raise YamlSyntaxError(0, "the file is not UTF-8") from None
+    except OSError as exc:  # a folder, a symbolic link that loops, no permission
+        raise YamlSyntaxError(0, f"cannot read it ({(exc.strerror or str(exc)).lower()})") from None
     try:
         return None if node is None else _convert(node)
     finally:

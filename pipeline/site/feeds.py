@@ -11,11 +11,11 @@ from datetime import date, datetime, time, timedelta
 from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
-import nh3
 from feedgen.feed import FeedGenerator
 
 from .. import urls
 from ..i18n import category_name, gettext_for
+from ..markup import plain_text as plain
 from ..model import CATEGORY_ORDER
 from .scope import Scope
 from .views import SiteMessageView, Views
@@ -90,24 +90,26 @@ def render_feed(spec: FeedSpec, site_url: str, tz: str) -> tuple[bytes, bytes]:
     fg = FeedGenerator()
     page_url = urls.absolute(site_url, spec.page)
     fg.id(page_url)
-    fg.title(spec.title)
-    fg.subtitle(spec.description)  # RSS <description>
+    # Names are plain text (the registry refuses markup in them); like entry titles they go
+    # through `plain`, since readers differ on whether an RSS title or description is HTML.
+    fg.title(plain(spec.title))
+    fg.subtitle(plain(spec.description))  # RSS <description>
     fg.language(spec.lang)
     # Atom requires an author; a service name only: no e-mail address in any feed.
-    fg.author({"name": spec.author})
+    fg.author({"name": plain(spec.author)})
     updated = _distinct_updates(spec.entries, zone)
     # Dated by its newest message, not by the clock: an unchanged feed keeps the same bytes.
     fg.updated(max(updated, default=None) or datetime.combine(spec.today, time(), zone))
     for m, stamp in zip(reversed(spec.entries), reversed(updated), strict=True):
         # feedgen prepends: add oldest first, so the newest ends on top
         entry = fg.add_entry()
-        url, title, summary, content = _entry_texts(m, site_url)
+        url, title, summary, content, author = _entry_texts(m, site_url)
         entry.guid(url, permalink=True)  # also the Atom id: the message's stable public URL
         entry.title(title)
         entry.link(href=url, rel="alternate")
         entry.published(_stamp(m.published, zone))
         entry.updated(stamp)
-        entry.author({"name": m.author})  # Atom only: RSS <author> would need an e-mail
+        entry.author({"name": author})  # Atom only: RSS <author> would need an e-mail
         entry.category(term=str(m.category), label=m.category_name)
         if summary:
             entry.summary(summary)
@@ -141,26 +143,16 @@ def absolutise(fragment: str, base: str) -> str:
     return _LINK.sub(fix, fragment)
 
 
-def plain(text: str) -> str:
-    """Text safe in any reader: many render an RSS title or description as HTML.
-
-    Pages escape titles; in feeds they must be plain text, so markup is dropped and no `<`
-    (even from a decoded entity) is left for a reader to interpret.
-    """
-    stripped = html.unescape(nh3.clean(text, tags=set(), clean_content_tags={"script", "style"}))
-    return stripped.replace("<", "‹").replace(">", "›").strip()
-
-
 @functools.lru_cache(maxsize=8192)
-def _entry_texts(m: SiteMessageView, site_url: str) -> tuple[str, str, str | None, str]:
-    """URL, plain title, plain summary and absolute-link HTML of an entry.
+def _entry_texts(m: SiteMessageView, site_url: str) -> tuple[str, str, str | None, str, str]:
+    """URL, plain title, plain summary, absolute-link HTML and plain author of an entry.
 
     A national message sits in a thousand PLP feeds: cleaning it once, not per feed, halves
     the feed time.
     """
     url = urls.absolute(site_url, m.path)
     summary = plain(m.summary) if m.summary else None
-    return url, plain(m.title), summary, absolutise(m.html, url)
+    return url, plain(m.title), summary, absolutise(m.html, url), plain(m.author)
 
 
 def _distinct_updates(entries: tuple[SiteMessageView, ...], zone: ZoneInfo) -> list[datetime]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from functools import cache
 from typing import Any
 
@@ -32,6 +33,7 @@ class Renderer:
         self.site_url = site_url
         self.site_name = site_name
         env.globals["urls"] = urls
+        env.filters["bdi"] = isolate
         self._pages = {(p.key, p.lang) for p in scope.content.pages}
         self._items: dict[tuple, Markup] = {}
         self._item_template = env.get_template("_item.html")
@@ -100,6 +102,18 @@ class Renderer:
             feeds=page.feeds,
         )
         return self.env.get_template(page.template).render(context)
+
+
+def isolate(name: str) -> str | Markup:
+    """A name holding right-to-left letters, bidi-isolated: `<bdi>` keeps an Arabic or Hebrew
+    PLP name from reordering the punctuation and numbers around it ("(2497)", " · ").
+
+    Names in left-to-right scripts need no isolation on our left-to-right pages, so they are
+    returned as they are (and escaped by the template like any other text).
+    """
+    if any(unicodedata.bidirectional(c) in ("R", "AL") for c in name):
+        return Markup("<bdi>{}</bdi>").format(name)
+    return name
 
 
 LANGUAGE_NAMES = {"fr": "Français", "nl": "Nederlands", "de": "Deutsch", "en": "English"}

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from pipeline.bulletin.assembly import assemble
 from pipeline.bulletin.compose import MessageTemplate, compose, sender_name
 from pipeline.bulletin.render import Renderer
-from pipeline.errors import PlpError
+from pipeline.content import read_content
+from pipeline.errors import ContentError, PlpError
 from pipeline.model import Coordinator
 from tests.conftest import TODAY
 
@@ -255,8 +256,15 @@ def test_content_cannot_smuggle_a_placeholder(project, template):
     with pytest.raises(PlpError, match="reserved"):
         fill(template, name="Anne %%PLP_TO%%")
     project.write({"smuggle.fr.md": message("Piège", body="Votre adresse : %%PLP_TO%%")})
+    # `plp check` refuses it first, naming the file and line ...
+    with pytest.raises(ContentError, match=r"smuggle\.fr\.md:7: the text contains '%%PLP_'"):
+        project.content()
+    # ... and compose still refuses it, should content ever skip the check.
+    content, _ = read_content(project.config.content_dir)
+    bulletin = assemble(content, "montgare-gare", number=3, on=TODAY)
+    edition = Renderer(project.config, content).render(bulletin, "fr")
     with pytest.raises(PlpError, match="reserved by plp, in a message or the note"):
-        make_template(project, "montgare-gare")
+        compose(project.config, bulletin, edition)
 
 
 @pytest.mark.parametrize("length", range(10, 60, 3))

@@ -35,11 +35,18 @@ def sample_site(sample_config):
     return sample_config.output_dir, report
 
 
-def build_tree(folder: Path, files: Files | None = None, bulletins=()) -> Path:
-    """Build the small tree with `files` replaced or added, in `folder`; returns its output."""
+def build_tree(folder: Path, files: Files | None = None, bulletins=(), *, checked=True) -> Path:
+    """Build the small tree with `files` replaced or added, in `folder`; returns its output.
+
+    `checked=False` builds whatever could be read, problems or not: the outputs must stay
+    inert even for content that `plp check` refuses.
+    """
+    from pipeline.content import read_content
+
     root = write_project(folder, files)
     config = project_config(root, root)
-    build_site(config, bulletins=bulletins)
+    content = None if checked else read_content(config.content_dir)[0]
+    build_site(config, content=content, bulletins=bulletins)
     return config.output_dir
 
 
