@@ -80,9 +80,9 @@ def _address_key(desk: Desk, address: str) -> str:
     return pseudonym(load_secret(desk.config), address)
 
 
-def _mint(desk: Desk, address: str) -> str:
+def _mint(desk: Desk, address: str, *, mailed: bool) -> str:
     nonce = secrets.token_urlsafe(18)
-    desk.store.signins.add_link(nonce, _address_key(desk, address), _ttl())
+    desk.store.signins.add_link(nonce, _address_key(desk, address), _ttl(), mailed=mailed)
     token = SignInTokens(load_secret(desk.config)).make_token(nonce, address)
     return urls.signin_url(desk.config.web_url, token)
 
@@ -100,14 +100,15 @@ def request_link(desk: Desk, address: str, lang: str) -> None:
         return
     signins = desk.store.signins
     signins.purge(timedelta(days=1))
-    if signins.recent_links(_address_key(desk, address), LINK_WINDOW) >= LINKS_PER_ADDRESS:
+    if signins.recent_requests(_address_key(desk, address), LINK_WINDOW) >= LINKS_PER_ADDRESS:
         raise TooManyLinks("too many sign-in links for this address — try again in an hour")
     plps = plps_of(desk, address)
     if not plps:
         # Counted like a real request, so the limit answers the same for every address.
-        signins.add_link(secrets.token_urlsafe(18), _address_key(desk, address), _ttl())
+        key = _address_key(desk, address)
+        signins.add_link(secrets.token_urlsafe(18), key, _ttl(), mailed=True)
         return
-    link = _mint(desk, plps[0].coordinator.email)
+    link = _mint(desk, plps[0].coordinator.email, mailed=True)
     try:
         desk.mailer.send(_link_mail(desk, plps, address, link, lang))
     except SendFailure as exc:
@@ -122,7 +123,7 @@ def operator_link(desk: Desk, address: str) -> str:
             f"{address} is the coordinator's address of no PLP — see coordinator.email in "
             "content/registry/plps.yaml"
         )
-    return _mint(desk, plps[0].coordinator.email)
+    return _mint(desk, plps[0].coordinator.email, mailed=False)
 
 
 def sign_in(desk: Desk, token: str) -> tuple[str, Coordinator]:

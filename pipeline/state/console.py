@@ -33,19 +33,22 @@ class SignIns:
     def __init__(self, store: Store):
         self._store = store
 
-    def add_link(self, nonce: str, address_key: str, ttl: timedelta) -> None:
-        """Record a link request (whether or not a link was mailed: the count is the limit)."""
+    def add_link(self, nonce: str, address_key: str, ttl: timedelta, *, mailed: bool) -> None:
+        """Record a link: `mailed` ones are requests from the web (whether or not the address
+        coordinates a PLP: their count is the limit), others an operator's."""
         created = datetime.now(UTC)
         self._store.write(
-            "INSERT INTO signin_links (nonce, address_key, created, expires) VALUES (?, ?, ?, ?)",
-            (nonce, address_key, _stamp(created), _stamp(created + ttl)),
+            "INSERT INTO signin_links (nonce, address_key, created, expires, mailed)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (nonce, address_key, _stamp(created), _stamp(created + ttl), int(mailed)),
         )
 
-    def recent_links(self, address_key: str, since: timedelta) -> int:
-        """Link requests for this address within `since`."""
+    def recent_requests(self, address_key: str, since: timedelta) -> int:
+        """Link requests from the web for this address within `since`."""
         cutoff = _stamp(datetime.now(UTC) - since)
         return self._store.row(
-            "SELECT count(*) FROM signin_links WHERE address_key = ? AND created > ?",
+            "SELECT count(*) FROM signin_links WHERE address_key = ? AND created > ?"
+            " AND mailed = 1",
             (address_key, cutoff),
         )[0]
 

@@ -109,7 +109,8 @@ MIGRATIONS: tuple[Migration, ...] = (
             address_key TEXT NOT NULL,             -- keyed pseudonym of the address asked for
             created TEXT NOT NULL,
             expires TEXT NOT NULL,
-            used_at TEXT                           -- NULL until used (or voided by sign-out)
+            used_at TEXT,                          -- NULL until used (or voided by sign-out)
+            mailed INTEGER NOT NULL                -- 1: e-mailed on request (rate-limited)
         );
         CREATE INDEX signin_links_address ON signin_links (address_key, created);
         CREATE TABLE console_sessions (

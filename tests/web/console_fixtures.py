@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+import sys
 
 import httpx
 import pytest
 
 from pipeline.config import load_config
 from pipeline.content import load_content
+from pipeline.coordinator import Desk, sessions
 from pipeline.roster.sample import sample_members_csv
 
 from .conftest import REPO, Service, free_port
@@ -23,6 +26,12 @@ LINK = re.compile(r"http://127\.0\.0\.1:\d+/coordinator/signin/[\w.\-]+")
 class Console(Service):
     """The service, with the role addresses of its PLPs and the sign-in links in its outbox."""
 
+    def client(self, forwarded_for: str = "192.0.2.1") -> httpx.Client:
+        """A client reading English (the page's language follows Accept-Language)."""
+        client = super().client(forwarded_for)
+        client.headers["Accept-Language"] = "en"
+        return client
+
     def role(self, slug: str) -> str:
         return load_content(load_config(self.root, env=self.env)).plps[slug].coordinator.email
 
@@ -34,16 +43,32 @@ class Console(Service):
                 found += LINK.findall(message.get_content())
         return found
 
+    def plp_fails(self, *args: str) -> subprocess.CompletedProcess:
+        """Run `plp ARGS…` expecting it to fail."""
+        command = [sys.executable, "-m", "pipeline", "--root", str(self.root), *args]
+        return subprocess.run(command, env=self.env, capture_output=True, text=True)
+
     def mails_to(self, address: str) -> int:
         return sum(to(m) == address for m in self.outbox().values())
 
-    def sign_in(self, slug: str, client_ip: str = "192.0.2.10") -> httpx.Client:
-        """A client signed in as the coordinator of `slug`, through the e-mailed link."""
+    def operator_link(self, slug: str) -> str:
+        """A sign-in link as `plp coordinator link` prints it (made in this process)."""
+        with Desk(self.config) as desk:
+            return sessions.operator_link(desk, self.role(slug))
+
+    def sign_in(
+        self, slug: str, client_ip: str = "192.0.2.10", *, by_mail: bool = False
+    ) -> httpx.Client:
+        """A client signed in as the coordinator of `slug`, through the link e-mailed to the
+        role address (by_mail) or one an operator printed."""
         client = self.client(client_ip)
-        before = len(self.links_to(self.role(slug)))
-        page = client.get("/coordinator/")
-        client.post("/coordinator/", data={"email": self.role(slug), "csrf": csrf(page.text)})
-        link = self.links_to(self.role(slug))[before]
+        if by_mail:
+            before = len(self.links_to(self.role(slug)))
+            page = client.get("/coordinator/")
+            client.post("/coordinator/", data={"email": self.role(slug), "csrf": csrf(page.text)})
+            link = self.links_to(self.role(slug))[before]
+        else:
+            link = self.operator_link(slug)
         path = link.split(str(self.port), 1)[1]
         form = client.get(path)
         done = client.post(path, data={"csrf": csrf(form.text)})

@@ -34,7 +34,7 @@ def members_mails(console, slug: str) -> int:
 
 
 def test_the_whole_flow_from_link_to_report_and_a_second_send_does_nothing(console):
-    client = console.sign_in(PLP_A)
+    client = console.sign_in(PLP_A, by_mail=True)
     role = console.role(PLP_A)
     home = client.get("/coordinator/")
     assert f'href="{A}/"' in home.text and f"/coordinator/{PLP_B}/" not in home.text
