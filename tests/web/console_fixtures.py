@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 
 import httpx
 import pytest
@@ -74,6 +75,18 @@ class Console(Service):
         done = client.post(path, data={"csrf": csrf(form.text)})
         assert done.status_code == 303, done.text
         return client
+
+
+def send_finished(client, path: str, timeout: float = 60) -> str:
+    """The console's send page once it stops refreshing itself (the report)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        page = client.get(path)
+        assert page.status_code == 200
+        if 'http-equiv="refresh"' not in page.text:
+            return page.text
+        time.sleep(0.3)
+    raise AssertionError("the send did not finish")
 
 
 def to(message) -> str:

@@ -3,25 +3,18 @@ send, report — and as the wrong coordinator, with stale links and forms withou
 
 from __future__ import annotations
 
-import time
-
 from pipeline.state import open_store
 
-from .console_fixtures import PLP_A, PLP_B, console_fixture, csrf, to  # noqa: F401
+from .console_fixtures import (  # noqa: F401 — console_fixture is the fixture
+    PLP_A,
+    PLP_B,
+    console_fixture,
+    csrf,
+    send_finished,
+    to,
+)
 
 A = f"/coordinator/{PLP_A}"
-
-
-def send_finished(client, path: str, timeout: float = 60) -> str:
-    """The send page once it stops refreshing itself (the report)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        page = client.get(path)
-        assert page.status_code == 200
-        if 'http-equiv="refresh"' not in page.text:
-            return page.text
-        time.sleep(0.3)
-    raise AssertionError("the send did not finish")
 
 
 def members_mails(console, slug: str) -> int:
@@ -93,6 +86,11 @@ def test_the_whole_flow_from_link_to_report_and_a_second_send_does_nothing(conso
     assert again.status_code == 409 and "Nothing to send" in again.text
     send_finished(client, f"{A}/send")
     assert members_mails(console, PLP_A) == 6  # nobody got it twice
+
+    log = client.get(f"{A}/audit").text
+    for action in ("sign-in", "draft", "test-copy", "approve", "send-started", "send-finished"):
+        assert f"<td>{action}</td>" in log, action
+    assert f"<td>{role}</td>" in log and "example.org" not in log
 
 
 def test_an_approval_is_of_the_content_shown_and_drafting_again_cancels_it(console):
