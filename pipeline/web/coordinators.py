@@ -8,6 +8,7 @@ Each handler parses the request, calls the workflow layer (pipeline.coordinator.
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Awaitable, Callable
 
 from starlette.concurrency import run_in_threadpool
@@ -26,6 +27,7 @@ from ..tokens import LinkError
 from .guard import SECURITY_HEADERS, client_key
 from .pages import LANGUAGE_NAMES, reader_language
 
+log = logging.getLogger("plp.web")
 COOKIE = "plp_console"
 HOME = f"{urls.WEB_CONSOLE}/"
 PAGE_CSP = dict(SECURITY_HEADERS)[b"content-security-policy"].decode() + "; frame-src 'self'"
@@ -172,6 +174,8 @@ async def request_link(request: Request) -> Response:
         )
     except sessions.TooManyLinks:
         return _too_many(request)
+    except PlpError as error:  # the relay refused it: say nothing else, or it would enumerate
+        log.warning("sign-in link not sent: %s", error)
     return page(
         request,
         "signin",

@@ -4,14 +4,17 @@ send interrupted, then resumed from the console after `plp web` restarted."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 
 from pipeline.coordinator import Desk, bulletin_id
 from pipeline.coordinator import send as cli_send
 from pipeline.state import open_store
+from pipeline.tokens import FormTokens
 
-from .console_fixtures import PLP_A, console_fixture, csrf, send_finished  # noqa: F401
+from .conftest import SECRET
+from .console_fixtures import PLP_A, PLP_B, console_fixture, csrf, send_finished  # noqa: F401
 
 A = f"/coordinator/{PLP_A}"
 RESUMED = "bergveld-handelskern"
@@ -77,6 +80,15 @@ def test_one_member_unsubscribed_then_erased_and_every_action_in_the_audit_log(c
     with open_store(console.config) as store:
         [member] = store.members.find("weg@example.org", PLP_A)
     listed = client.get(f"{A}/members")
+    with open_store(console.config) as store:
+        [theirs] = store.members.list(PLP_B)[:1]
+    elsewhere = f"{A}/members/{theirs.id}/erase"  # another PLP's member under our URL
+    session = hashlib.sha256(client.cookies["plp_console"].encode()).hexdigest()[:16]
+    token = FormTokens(SECRET).make_token(f"{elsewhere}|{session}")  # a valid form, even
+    answer = client.post(elsewhere, data={"csrf": token}, follow_redirects=False)
+    assert answer.status_code == 303  # the form was valid: nothing to do, back to the list
+    with open_store(console.config) as store:
+        assert store.members.get(theirs.id) is not None  # untouched
     base = f"{A}/members/{member.id}"
     left = client.post(
         f"{base}/unsubscribe",
