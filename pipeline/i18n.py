@@ -21,7 +21,7 @@ from .model import Category, Kind
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAINS = ("plp", "site", "bulletin", "web")
 """plp: strings shared by every output; site: the web pages; bulletin: the e-mails; web: the
-members' web service (plp web) and its confirmation e-mail."""
+web service (plp web: the members' pages, the coordinators' console) and its e-mails."""
 
 
 @cache

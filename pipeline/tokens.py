@@ -23,6 +23,9 @@ UNSUBSCRIBE_SALT = "plp.unsubscribe.v1"
 PREFERENCES_SALT = "plp.preferences.v1"
 CONFIRM_SALT = "plp.confirm.v1"
 FORM_SALT = "plp.form.v1"
+SIGNIN_SALT = "plp.signin.v1"
+SIGNIN_MAX_AGE = 15 * 60
+"""Seconds a coordinator's sign-in link is valid (and it works once)."""
 CONFIRM_MAX_AGE = 48 * 3600
 """Seconds a confirmation link is valid (double opt-in); the sign-up is purged afterwards."""
 FORM_MAX_AGE = 2 * 3600
@@ -147,6 +150,37 @@ class ConfirmTokens:
                 "copy the whole link from the e-mail"
             ) from None
         return _pair(payload, plp, self.link)
+
+
+class SignInTokens:
+    """The coordinator's one-time sign-in link: (nonce, role address), valid SIGNIN_MAX_AGE
+    seconds; the store records its use, so it opens one session only."""
+
+    def __init__(self, secret: str, max_age: int = SIGNIN_MAX_AGE):
+        self._serializer = URLSafeTimedSerializer(secret, salt=SIGNIN_SALT)
+        self.max_age = max_age
+
+    def make_token(self, nonce: str, address: str) -> str:
+        return self._serializer.dumps([nonce, address])
+
+    def read_token(self, token: str) -> tuple[str, str]:
+        """(nonce, address); LinkError(expired=True) once SIGNIN_MAX_AGE has passed."""
+        try:
+            payload = self._serializer.loads(token.strip(), max_age=self.max_age)
+        except SignatureExpired:
+            raise LinkError(
+                "this sign-in link has expired (it is valid 15 minutes) — ask for a new one",
+                expired=True,
+            ) from None
+        except BadSignature:
+            raise LinkError("this sign-in link is not valid — ask for a new one") from None
+        if (
+            not isinstance(payload, list)
+            or len(payload) != 2
+            or not all(isinstance(part, str) for part in payload)
+        ):
+            raise LinkError("this sign-in link is not valid — ask for a new one")
+        return payload[0], payload[1]
 
 
 class FormTokens:

@@ -99,6 +99,8 @@ WEB_CONFIRM = "/confirm/{token}"
 WEB_UNSUBSCRIBE = "/unsubscribe/{token}"
 WEB_PREFERENCES = "/preferences/{token}"
 WEB_STATIC = "/static"
+WEB_CONSOLE = "/coordinator"
+WEB_SIGNIN = "/coordinator/signin/{token}"
 
 
 def web(base: str, pattern: str, **values: str) -> str:
@@ -125,3 +127,8 @@ def unsubscribe_url(base: str, token: str) -> str:
 def preferences_url(base: str, token: str) -> str:
     """A member's own page: language, leave, download my data, erase me."""
     return web(base, WEB_PREFERENCES, token=token)
+
+
+def signin_url(base: str, token: str) -> str:
+    """A coordinator's one-time sign-in link."""
+    return web(base, WEB_SIGNIN, token=token)

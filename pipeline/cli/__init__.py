@@ -10,6 +10,7 @@ from .. import __version__
 from .build import build
 from .bulletin import bulletin
 from .check import check
+from .coordinator import coordinator
 from .members import members
 from .publish import publish
 from .serve import serve
@@ -34,7 +35,7 @@ def cli(ctx: click.Context, root: str | None) -> None:
     ctx.ensure_object(dict)["root"] = root
 
 
-for command in (check, build, serve, web, bulletin, members, publish):
+for command in (check, build, serve, web, bulletin, members, coordinator, publish):
     cli.add_command(command)
 
 

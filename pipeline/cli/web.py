@@ -1,4 +1,4 @@
-"""`plp web`: the members' web service (subscribe, confirm, unsubscribe, preferences)."""
+"""`plp web`: the members' web service and the coordinators' console."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from .common import config_from, guarded
 @click.pass_context
 @guarded
 def web(ctx: click.Context, host: str, port: int) -> None:
-    """Serve the members' web service (and output/, when built) on http://HOST:PORT.
+    """Serve the members' web service, the coordinators' console (/coordinator/) and output/
+    (when built) on http://HOST:PORT.
 
     In production run it behind a reverse proxy that terminates HTTPS and set PLP_WEB_URL to
     its public address. The log names routes, never addresses or tokens. Ctrl+C stops.

@@ -329,6 +329,24 @@ class Members:
         self._store.scrub()
         return privacy.Erasure(self.pseudonym(email), tuple(sorted(m.plp for m in found)))
 
+    def erase_membership(self, member_id: int, plp: str) -> bool:
+        """Erase one membership (name, address, consent), the person's others left as they are."""
+        with self._store.transaction() as tx:
+            found = tx.execute(
+                "SELECT id FROM members WHERE id = ? AND plp = ? AND status != ?",
+                (member_id, plp, MemberStatus.ERASED),
+            ).fetchone()
+            if found is None:
+                return False
+            tx.execute("DELETE FROM consents WHERE member_id = ?", (member_id,))
+            tx.execute(
+                "UPDATE members SET email = NULL, email_key = NULL, name = '', status = ?,"
+                " status_reason = 'erased on request', updated = ? WHERE id = ?",
+                (MemberStatus.ERASED, now(), member_id),
+            )
+        self._store.scrub()
+        return True
+
     def _set_status(self, member_id: int, status: MemberStatus, reason: str) -> bool:
         changed = self._store.write(
             "UPDATE members SET status = ?, status_reason = ?, updated = ?"

@@ -100,6 +100,41 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE consents ADD COLUMN language TEXT
         """,
     ),
+    Migration(
+        4,
+        "the coordinators' console: sign-in links, sessions, the audit log",
+        """
+        CREATE TABLE signin_links (
+            nonce TEXT PRIMARY KEY,                -- named by the signed link; used once
+            address_key TEXT NOT NULL,             -- keyed pseudonym of the address asked for
+            created TEXT NOT NULL,
+            expires TEXT NOT NULL,
+            used_at TEXT,                          -- NULL until used (or voided by sign-out)
+            mailed INTEGER NOT NULL                -- 1: e-mailed on request (rate-limited)
+        );
+        CREATE INDEX signin_links_address ON signin_links (address_key, created);
+        CREATE TABLE console_sessions (
+            id_hash TEXT PRIMARY KEY,              -- sha256 of the cookie: a leak opens nothing
+            address TEXT NOT NULL,                 -- the PLPs' role address, not a member's
+            created TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            expires TEXT NOT NULL                  -- the absolute end, whatever the activity
+        );
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            plp TEXT NOT NULL,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,                   -- a role address or the operator, never a member
+            action TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX audit_plp ON audit (plp, id);
+        CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END
+        """,
+    ),
 )
 
 

@@ -17,6 +17,8 @@ from typing import Any, Protocol
 
 from ..config import Config
 from .approvals import Approvals
+from .audit import Audit
+from .console import SignIns
 from .ledger import Ledger
 from .members import Members
 from .schema import MIGRATIONS, Migration
@@ -46,8 +48,8 @@ class Backend(Protocol):
 
 
 class Store:
-    """Members, consent, sign-ups, approvals and the send ledger over one connection, shared by the
-    sending threads under one lock."""
+    """Members, consent, sign-ups, approvals, the send ledger, the console's sign-ins and the audit
+    log over one connection, shared by the sending threads under one lock."""
 
     def __init__(self, backend: Backend, config: Config):
         self.backend = backend
@@ -58,6 +60,8 @@ class Store:
         self.approvals = Approvals(self)
         self.ledger = Ledger(self, config)
         self.signups = Signups(self)
+        self.signins = SignIns(self)
+        self.audit = Audit(self)
 
     def __enter__(self) -> Store:
         return self

@@ -1,5 +1,6 @@
-"""`plp web`: the members' web service as one Starlette app — the route table below is the
-whole of it; handlers are in one module per audience (members.py)."""
+"""`plp web`: the members' and coordinators' web service as one Starlette app — the route table
+below is the whole of it; handlers are in one module per audience (members.py; coordinators.py
+with roster.py)."""
 
 from __future__ import annotations
 
@@ -14,15 +15,22 @@ from starlette.staticfiles import StaticFiles
 from .. import urls
 from ..config import Config
 from ..coordinator import Desk
+from ..coordinator.sends import Sends
 from ..coordinator.subscriptions import purge_expired
-from . import members
+from . import coordinators as co
+from . import members, roster
 from .guard import Guard, RateLimit, origin_of
 from .pages import Pages
 
 SUBSCRIBES_PER_CLIENT = (10, 3600.0)
 """Sign-ups one client address may post per hour (the per-address limit is the workflow's)."""
 
+LINKS_PER_CLIENT = (10, 3600.0)
+"""Sign-in links one client address may ask for per hour (per address: the workflow's)."""
+
 P = urls.WEB_PREFERENCES
+C = urls.WEB_CONSOLE
+PLP = f"{C}/{{plp}}"
 
 ROUTES = [
     Route(urls.WEB_SUBSCRIBE, members.subscribe_form, methods=["GET"]),
@@ -37,18 +45,40 @@ ROUTES = [
     Route(f"{P}/data", members.download, methods=["POST"]),
     Route(f"{P}/erase", members.erase_page, methods=["GET"]),
     Route(f"{P}/erase", members.erase, methods=["POST"]),
+    # The coordinators' console: every {plp} route answers 404 for a PLP not the signed-in one's.
+    Route(f"{C}/", co.home, methods=["GET"]),
+    Route(f"{C}/", co.request_link, methods=["POST"]),
+    Route(urls.WEB_SIGNIN, co.signin_page, methods=["GET"]),
+    Route(urls.WEB_SIGNIN, co.signin, methods=["POST"]),
+    Route(f"{C}/signout", co.signout, methods=["POST"]),
+    Route(f"{PLP}/", co.plp_page, methods=["GET"]),
+    Route(f"{PLP}/preview/{{lang}}", co.preview, methods=["GET"]),
+    Route(f"{PLP}/draft", co.redraft, methods=["POST"]),
+    Route(f"{PLP}/test", co.test_copy, methods=["POST"]),
+    Route(f"{PLP}/approve", co.approve, methods=["POST"]),
+    Route(f"{PLP}/send", co.send_page, methods=["GET"]),
+    Route(f"{PLP}/send", co.send, methods=["POST"]),
+    Route(f"{PLP}/members", roster.members_page, methods=["GET"]),
+    Route(f"{PLP}/members/import", roster.import_sheet, methods=["POST"]),
+    Route(f"{PLP}/members/{{member:int}}/unsubscribe", roster.unsubscribe, methods=["POST"]),
+    Route(f"{PLP}/members/{{member:int}}/erase", roster.erase, methods=["POST"]),
+    Route(f"{PLP}/members.csv", roster.download, methods=["GET"]),
+    Route(f"{PLP}/audit", roster.audit, methods=["GET"]),
 ]
 
 
 @dataclass
 class WebState:
-    """What every request works with: one desk (content, store, mailer), pages, limits."""
+    """What every request works with: one desk (content, store, mailer), pages, limits, and
+    the console's sends running in this process."""
 
     desk: Desk
     pages: Pages
     subscribe_limit: RateLimit
     origins: tuple[str, ...]
     """Origins a join form may be posted from without a token: the site's and ours."""
+    link_limit: RateLimit
+    sends: Sends
 
 
 def create_app(config: Config, *, serve_site: bool | None = None) -> Starlette:
@@ -59,6 +89,9 @@ def create_app(config: Config, *, serve_site: bool | None = None) -> Starlette:
         Pages(config),
         RateLimit(*SUBSCRIBES_PER_CLIENT),
         (origin_of(config.site_url), origin_of(config.web_url)),
+        RateLimit(*LINKS_PER_CLIENT),
+        # A send has its own connection and mailer; the content is the one already loaded.
+        Sends(lambda: Desk(config, content=desk.content)),
     )
     routes = [
         *ROUTES,

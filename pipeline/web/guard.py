@@ -16,6 +16,10 @@ log = logging.getLogger("plp.web")
 
 MAX_BODY = 16 * 1024
 """Bytes a request body may carry: the largest form is an address, a name and two tokens."""
+MAX_UPLOAD = 4 * 1024 * 1024
+"""Bytes a member spreadsheet uploaded to the console may have (tens of thousands of rows)."""
+UPLOAD_SUFFIX = "/members/import"
+"""The one kind of path that takes an upload (the console's import of a PLP's list)."""
 
 SECURITY_HEADERS = [
     (
@@ -31,20 +35,25 @@ SECURITY_HEADERS = [
 
 
 class Guard:
-    """Adds the security headers to every response, refuses bodies over MAX_BODY (413), and
-    logs each request by its route pattern (never the path: it holds a token)."""
+    """Adds the security headers to every response (a response that sets one, such as the
+    console's framed preview, keeps its own), refuses bodies over MAX_BODY (MAX_UPLOAD for the
+    upload path) with 413, and logs each request by its route pattern (never the path: it
+    holds a token)."""
 
-    def __init__(self, app: ASGIApp, max_body: int = MAX_BODY):
+    def __init__(self, app: ASGIApp, max_body: int = MAX_BODY, max_upload: int = MAX_UPLOAD):
         self.app = app
         self.max_body = max_body
+        self.max_upload = max_upload
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         started, status = time.perf_counter(), [0]
+        upload = scope["path"].startswith("/coordinator/") and scope["path"].endswith(UPLOAD_SUFFIX)
+        max_body = self.max_upload if upload else self.max_body
         length = dict(scope["headers"]).get(b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.max_body):
+        if length is not None and (not length.isdigit() or int(length) > max_body):
             await _too_large(send)
             return
         received = [0]
@@ -53,14 +62,17 @@ class Guard:
             message = await receive()
             if message["type"] == "http.request":
                 received[0] += len(message.get("body", b""))
-                if received[0] > self.max_body:
+                if received[0] > max_body:
                     raise BodyTooLarge
             return message
 
         async def secured_send(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status[0] = message["status"]
-                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+                headers = list(message.get("headers", []))
+                own = {name.lower() for name, _ in headers}
+                headers += [(k, v) for k, v in SECURITY_HEADERS if k not in own]
+                message["headers"] = headers
             await send(message)
 
         try:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 
 import pytest
@@ -11,8 +10,8 @@ import pytest
 from pipeline.markup import render_markdown
 from tests.conftest import MESSAGES, PAGES, PLPS, ZONES, message
 
+from .. import tools
 from .conftest import build_tree
-from .test_browser import _vnu_jar
 from .test_safety import PAYLOADS
 
 # The site-safety payloads, and markup that sanitising used to leave invalid: links and images
@@ -84,9 +83,8 @@ def corpus_site(tmp_path_factory):
 
 
 def test_the_nu_html_checker_finds_no_error_on_an_xss_corpus_page(corpus_site):
-    java, jar = shutil.which("java"), _vnu_jar()
-    if java is None or jar is None:
-        pytest.skip("java or vnu.jar is missing (see test_browser.py)")
+    tools.need("java", "vnu")
+    java, jar = tools.java(), tools.vnu_jar()
     pages = [
         corpus_site / "nl/messages/corpus/index.html",
         corpus_site / "nl/plp/heidebeek-zuid/index.html",

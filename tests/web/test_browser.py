@@ -148,14 +148,24 @@ class Walk:
 
     def submit(self, form: str, name: str) -> None:
         """Press the button of the form whose action ends with `form`, wait for the next page."""
-        from selenium.webdriver.support import expected_conditions as ec
+        from selenium.common.exceptions import WebDriverException
         from selenium.webdriver.support.ui import WebDriverWait
 
         # An empty suffix matches no attribute in CSS: the page's only form, then.
         where = f'form[action$="{form}"]' if form else "form.member"
         button = self.driver.find_element("css selector", f'{where} button[type="submit"]')
         button.click()
-        WebDriverWait(self.driver, 15).until(ec.staleness_of(button))
+
+        def left(_driver) -> bool:
+            # Chromium answers a node of the page it left with StaleElementReference or, at
+            # times, "Node … does not belong to the document": both mean the next page is here.
+            try:
+                button.is_enabled()
+            except WebDriverException:
+                return True
+            return False
+
+        WebDriverWait(self.driver, 15).until(left)
         self.check(name)
 
     @property
