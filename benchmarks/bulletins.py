@@ -61,7 +61,7 @@ def make_config(root: Path, var: Path) -> Config:
         theme_dir=Path(__file__).resolve().parents[1] / "theme",
         site_url=SITE,
         sending_domain=DOMAIN,
-        unsubscribe_url=f"{SITE}/unsubscribe",
+        web_url="https://members.plp.example.org",
         today=TODAY,
     )
 
