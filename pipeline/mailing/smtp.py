@@ -26,7 +26,6 @@ from .mailer import (
 )
 
 _PORTS = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
-_CHUNK = 32 * 1024  # DATA is written in pieces, watching for a server that hangs up
 _EOL = re.compile(rb"\r?\n")
 
 
@@ -45,8 +44,7 @@ class _BodyTracking:
             return code, reply
         wire = _wire_body(msg)
         body = len(wire) - 3  # the final ".\r\n" goes alone, after a last look
-        pieces = [wire[i : min(i + _CHUNK, body)] for i in range(0, body, _CHUNK)]
-        for piece in [*pieces, wire[body:]]:
+        for piece in (wire[:body], wire[body:]):
             # A server says nothing before the final dot unless it gives up: stop writing.
             if select.select([self.sock], [], [], 0)[0]:
                 raise smtplib.SMTPServerDisconnected("the server hung up during DATA")
