@@ -12,7 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTALL = "bash .ci/run installs it (or: apt-get install chromium chromium-driver "
-INSTALL += "default-jre-headless; bash .ci/setup-axe)"
+INSTALL += "default-jre-headless postfix; bash .ci/setup-axe)"
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -33,12 +33,14 @@ def java() -> str | None:
 
 
 def need(*tools: str) -> None:
-    """Skip (fail under CI) unless every named tool is here: chromium, axe, java, vnu."""
+    """Skip (fail under CI) unless every named tool is here: chromium, axe, java, vnu, postfix."""
     found = {
         "chromium": CHROMIUM.exists() and CHROMEDRIVER.exists(),
         "axe": axe_js().is_file(),
         "java": java() is not None,
         "vnu": vnu_jar().is_file(),
+        "postfix": shutil.which("postfix", path=f"{os.environ.get('PATH', '')}:/usr/sbin")
+        is not None,
     }
     missing = [tool for tool in tools if not found[tool]]
     if not missing:
