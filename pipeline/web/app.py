@@ -4,6 +4,7 @@ with roster.py)."""
 
 from __future__ import annotations
 
+import gc
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ from . import coordinators as co
 from . import members, roster
 from .guard import Guard, RateLimit, origin_of
 from .pages import Pages
+from .writes import Writes
 
 SUBSCRIBES_PER_CLIENT = (10, 3600.0)
 """Sign-ups one client address may post per hour (the per-address limit is the workflow's)."""
@@ -79,6 +81,8 @@ class WebState:
     """Origins a join form may be posted from without a token: the site's and ours."""
     link_limit: RateLimit
     sends: Sends
+    writes: Writes
+    """Short store writes (leaving, a language), many to a commit."""
 
 
 def create_app(config: Config, *, serve_site: bool | None = None) -> Starlette:
@@ -92,6 +96,7 @@ def create_app(config: Config, *, serve_site: bool | None = None) -> Starlette:
         RateLimit(*LINKS_PER_CLIENT),
         # A send has its own connection and mailer; the content is the one already loaded.
         Sends(lambda: Desk(config, content=desk.content)),
+        Writes(lambda: desk.store),
     )
     routes = [
         *ROUTES,
@@ -106,7 +111,11 @@ def create_app(config: Config, *, serve_site: bool | None = None) -> Starlette:
     async def lifespan(app):
         desk.content  # noqa: B018 — load and check the content before the first request
         purge_expired(desk)
+        # What is loaded by now (content, templates, catalogs) lives as long as the process:
+        # out of the collector's sight, a full collection no longer walks it mid-burst.
+        gc.freeze()
         yield
+        state.writes.close()
         desk.close()
 
     app = Starlette(routes=routes, middleware=[Middleware(Guard)], lifespan=lifespan)
