@@ -1,7 +1,7 @@
 """Sending at national scale: one bulletin to the ~100,000 members, into a counting SMTP sink.
 
 Usage: python -m benchmarks.sending [--members N] [--connections 4] [--bare-connections 8]
-       [--max-seconds 900] [--no-dkim] [--keep DIR]
+       [--max-seconds 900] [--no-dkim] [--keep DIR] [--sink aiosmtpd|smtp-sink]
 
 1. Prepare (not timed as sending): a var/ folder in a temporary directory; the members of
    members.csv imported per PLP through `plp members import`'s library call (the coordinator's path:
@@ -9,7 +9,10 @@ Usage: python -m benchmarks.sending [--members N] [--connections 4] [--bare-conn
    one representative PLP per language (fr, nl, de), so every member gets a real bulletin in
    their language; `--members N` keeps the first N rows of members.csv.
 2. The sink: aiosmtpd on 127.0.0.1 in its own process (its own GIL), counting and discarding;
-   it stops by itself after the run's time budget, or when this process goes away.
+   it stops by itself after the run's time budget, or when this process goes away. With
+   `--sink smtp-sink`, Postfix's C sink instead (Debian's `postfix`), far faster than aiosmtpd,
+   and (a) is then Postfix's own `smtp-source` with messages of the bulletin's size: the
+   ceiling the issue holds the sender against.
 3. Measured, each in a fresh child process (so ru_maxrss is that phase's own peak):
    (a) the sink's ceiling: a bare asyncio client, pre-built messages, several connections;
    (b) `deliver()` with the real SmtpMailer, ledger and per-member composition (the same
@@ -114,6 +117,84 @@ class SinkProcess:
             self.process.join()
 
 
+class CSinkProcess:
+    """Postfix's `smtp-sink` (C): accepts and discards; counts from its `-c` counter."""
+
+    def __init__(self, budget: float):
+        binary = shutil.which("smtp-sink", path="/usr/sbin:/usr/bin")
+        if binary is None:
+            raise SystemExit("smtp-sink missing: apt-get install postfix")
+        import socket
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        self._out = tempfile.TemporaryFile()  # noqa: SIM115 - read until close()
+        user = ["-u", "nobody"] if os.geteuid() == 0 else []
+        self.process = subprocess.Popen(
+            [binary, "-c", *user, f"127.0.0.1:{self.port}", "256"], stdout=self._out
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        self.counters = (None, _Zero())  # no byte count from smtp-sink
+        self._cpu = 0.0
+
+    @property
+    def count(self) -> int:
+        self._out.seek(0)
+        tail = self._out.read()[-200:].decode("ascii", "replace")
+        found = [part for part in tail.replace("\r", " ").split() if part.startswith("mesg=")]
+        return int(found[-1][5:]) if found else 0
+
+    @property
+    def cpu(self) -> _Zero:
+        return _Zero(self._cpu)
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    def close(self) -> None:
+        try:  # utime + stime of the sink, in seconds
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            self._cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except OSError:
+            pass
+        self.process.terminate()
+        self.process.wait(10)
+
+
+class _Zero:
+    """A counter with a .value, as multiprocessing's shared values have."""
+
+    def __init__(self, value: float = 0):
+        self.value = value
+
+
+def phase_source(size: int, url: str, sessions: int, messages: int) -> dict:
+    """(a) with smtp-sink: Postfix's smtp-source, the sink's own ceiling."""
+    binary = shutil.which("smtp-source", path="/usr/sbin:/usr/bin")
+    command = [binary, "-s", str(sessions), "-m", str(messages), "-l", str(size)]
+    command += ["-f", SENDER, "-t", "member@example.org", url.split("//", 1)[1]]
+    start = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(command, check=True, capture_output=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return {
+        "sent": messages,
+        "seconds": time.perf_counter() - start,
+        "cpu": cpu,
+        "maxrss_mb": after.ru_maxrss / 1024,
+        "sink_bytes": 0,
+    }
+
+
 # --- preparing var/ -------------------------------------------------------------------------
 
 
@@ -173,7 +254,12 @@ def prepare(root: Path, var: Path, limit: int | None) -> dict:
             drafts[lang] = (plp.slug, draft.number)
             break
     draft_seconds = time.perf_counter() - start
+    compose = _composer(config, drafts)
+    with open_store(config) as state:
+        firsts = [next(iter(state.members.active_members(slug))) for slug, _ in drafts.values()]
+        sizes = [len(compose(recipient)) for recipient in firsts]
     return {
+        "message_bytes": sum(sizes) // len(sizes),
         "plps": sorted(rows),
         "imported": imported,
         "import_seconds": import_seconds,
@@ -343,11 +429,11 @@ def _measure(sent: int, start: float, cpu: float) -> dict:
     }
 
 
-def run_phase(target, args: tuple, budget: float) -> tuple[dict, float, int]:
+def run_phase(target, args: tuple, budget: float, sinks=SinkProcess) -> tuple[dict, float, int]:
     """Run one phase in a child against a fresh sink; (result, sink CPU, sink count)."""
     ctx = mp.get_context("spawn")
     print(f"  {target.__name__} ...", flush=True)
-    sink = SinkProcess(budget + 120)
+    sink = sinks(budget + 120)
     receive, send = ctx.Pipe(duplex=False)
     child = ctx.Process(target=target, args=(*args[:4], sink.url, *args[4:], send))
     try:
@@ -362,6 +448,19 @@ def run_phase(target, args: tuple, budget: float) -> tuple[dict, float, int]:
         sink.close()
     result["sink_bytes"] = sink.counters[1].value
     return result, sink.cpu.value, sink.count
+
+
+def run_source(size: int, sessions: int, messages: int) -> tuple[dict, float, int]:
+    """smtp-source against a fresh smtp-sink."""
+    print("  phase_source (smtp-source) ...", flush=True)
+    sink = CSinkProcess(0)
+    try:
+        result = phase_source(size, sink.url, sessions, messages)
+        time.sleep(0.3)
+    finally:
+        count = sink.count
+        sink.close()
+    return result, sink.cpu.value, count
 
 
 def make_key(folder: Path) -> bytes:
@@ -379,7 +478,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-seconds", type=float, default=900, help="per phase (900)")
     parser.add_argument("--no-dkim", action="store_true", help="skip phase (c)")
     parser.add_argument("--keep", type=Path, help="use this folder for var/ and keep it")
+    parser.add_argument(
+        "--sink", choices=("aiosmtpd", "smtp-sink"), default="aiosmtpd", help="(aiosmtpd)"
+    )
     args = parser.parse_args(argv)
+    sinks = CSinkProcess if args.sink == "smtp-sink" else SinkProcess
 
     root = ensure_dataset()
     print(
@@ -400,11 +503,17 @@ def main(argv: list[str] | None = None) -> int:
         )
         common = (root, var, prep["plps"], prep["drafts"])
         rows = []
-        bare, sink_cpu, got = run_phase(
-            phase_bare, (*common, args.bare_connections, args.max_seconds), args.max_seconds
-        )
+        if args.sink == "smtp-sink":
+            size = prep["message_bytes"]
+            bare, sink_cpu, got = run_source(size, args.bare_connections, prep["imported"])
+            label = f"(a) smtp-source, {size / 1024:.0f} KB"
+        else:
+            bare, sink_cpu, got = run_phase(
+                phase_bare, (*common, args.bare_connections, args.max_seconds), args.max_seconds
+            )
+            label = "(a) bare client, pre-built"
         assert got == bare["sent"], (got, bare["sent"])
-        rows.append(("(a) bare client, pre-built", args.bare_connections, bare, sink_cpu))
+        rows.append((label, args.bare_connections, bare, sink_cpu))
         phases = [("(b) deliver(), SmtpMailer + ledger", None, "national/1")]
         if not args.no_dkim:
             phases.append(("(c) deliver() + DKIM (RSA-2048)", make_key(base), "national/2"))
@@ -413,6 +522,7 @@ def main(argv: list[str] | None = None) -> int:
                 phase_deliver,
                 (*common, args.connections, args.max_seconds, key, bid),
                 args.max_seconds,
+                sinks,
             )
             assert got == result["sent"] == result["ledger_sent"], (got, result)
             rows.append((label, args.connections, result, sink_cpu))
@@ -431,10 +541,11 @@ def report(rows) -> None:
     )
     for label, conns, r, sink_cpu in rows:
         rate = r["sent"] / r["seconds"]
+        kb = r["sink_bytes"] / r["sent"] / 1024 or float("nan")  # smtp-sink counts no bytes
         print(
             f"{label:38} {conns:>5} {r['sent']:>8,} {r['seconds']:>7.1f} {rate:>7.0f}"
             f" {rate / ceiling:>7.0%} {r['maxrss_mb']:>7.0f} {r['cpu'] / r['sent'] * 1000:>10.2f}"
-            f" {sink_cpu / r['sent'] * 1000:>11.2f} {r['sink_bytes'] / r['sent'] / 1024:>8.1f}"
+            f" {sink_cpu / r['sent'] * 1000:>11.2f} {kb:>8.1f}"
         )
     plain = rows[1][2] if len(rows) > 1 else None
     for label, _, r, _ in rows:

@@ -42,6 +42,10 @@ class _BodyTracking:
         code, reply = self.getreply()
         if code != 354:
             return code, reply
+        return self.message(msg)
+
+    def message(self, msg: bytes) -> tuple[int, bytes]:
+        """After 354: the message and its final dot; the server's reply."""
         wire = _wire_body(msg)
         body = len(wire) - 3  # the final ".\r\n" goes alone, after a last look
         for piece in (wire[:body], wire[body:]):
@@ -140,6 +144,8 @@ class SmtpMailer:
                 0, "the server does not accept internationalised addresses (no SMTPUTF8)"
             )
         conn.body_sent = False
+        if conn.has_extn("pipelining"):
+            return self._pipelined(conn, envelope, recipient, utf8, before_data)
         try:
             code, reply = conn.mail(envelope.sender, ["SMTPUTF8"] if utf8 else [])
             if code == 250:
@@ -164,6 +170,52 @@ class SmtpMailer:
             raise _Stale(str(exc)) from None
         self._reset(conn, code)
         if code == 421:  # the server closes this session: another may well be accepted
+            raise _Reconnect(_refusal(code, reply))
+        raise _refusal(code, reply)
+
+    def _pipelined(self, conn: _Plain, envelope: Envelope, recipient: str, utf8: bool, before_data):
+        """MAIL, RCPT and DATA in one write and their three replies in one read (RFC 2920):
+        two round trips a message instead of four. The member is marked in flight before that
+        write, since DATA is in it; a refusal at MAIL or RCPT then records its own outcome."""
+        if before_data:
+            before_data()
+        option = " SMTPUTF8" if utf8 else ""
+        commands = (
+            f"MAIL FROM:{smtplib.quoteaddr(envelope.sender)}{option}\r\n"
+            f"RCPT TO:{smtplib.quoteaddr(recipient)}\r\nDATA\r\n"
+        )
+        try:
+            conn.send(commands.encode("utf-8" if utf8 else "ascii"))
+            replies = []
+            for _ in range(3):  # MAIL, RCPT, DATA; after a 421 the server has hung up
+                replies.append(conn.getreply())
+                if replies[-1][0] == 421:
+                    break
+            codes = [code for code, _ in replies]
+            if codes[0] != 250:
+                stage = 0
+            elif codes[1] not in (250, 251):
+                stage = 1
+            elif codes[2] != 354:
+                stage = 2
+            else:
+                code, reply = conn.message(envelope.data)
+                if code == 250:
+                    return
+                stage = None
+            if stage is not None:
+                code, reply = replies[stage]
+                if len(codes) == 3 and codes[2] == 354:  # DATA taken without a recipient
+                    conn.send(b".\r\n")  # end it empty: nobody receives it
+                    conn.getreply()
+        except (smtplib.SMTPServerDisconnected, OSError) as exc:
+            self._drop(conn)
+            if conn.body_sent:
+                raise UncertainDelivery(f"no answer after the message was sent ({exc})") from None
+            raise _Stale(str(exc)) from None
+        self._reset(conn, code)
+        # 421: the server closes this session; 452 at RCPT: too many on it. Another may do.
+        if code == 421 or (code == 452 and stage == 1):
             raise _Reconnect(_refusal(code, reply))
         raise _refusal(code, reply)
 

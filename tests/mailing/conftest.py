@@ -41,9 +41,12 @@ def import_csv(
     )
 
 
-@pytest.fixture
-def smtp_server():
+@pytest.fixture(params=[True, False], ids=["pipelined", "one-by-one"])
+def smtp_server(request):
+    """The fault-injecting relay, offering PIPELINING (as Postfix does) or not: the mailer
+    sends MAIL, RCPT and DATA together when it may, and every fault must come out the same."""
     server = FaultyServer().start()
+    server.faults.pipelining = request.param
     yield server
     server.stop()
 

@@ -30,6 +30,7 @@ class Faults:
     greylist: float = 0.0  # 451 for a recipient until this many seconds after its first try
     rcpt_limit: int = 0  # per connection: 452 "too many recipients" after N accepted messages
     close_after: int = 0  # per connection: 421 and hang up at the next MAIL after N messages
+    pipelining: bool = True  # offer PIPELINING (RFC 2920), as Postfix and providers do
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,12 @@ class FaultyServer:
         )
 
     # -- the handler (aiosmtpd calls these in the server's loop) --
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        if self.faults.pipelining:
+            responses.insert(-1, "250-PIPELINING")
+        return responses
 
     async def handle_MAIL(self, server, session: Session, envelope: Envelope, address, options):
         sent = getattr(session, "sent", 0)
