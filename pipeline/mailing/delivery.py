@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import heapq
-import itertools
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from ..config import Config
 from ..errors import PlpError
-from ..state.ledger import FINAL, OPEN, Ledger, LedgerStatus
+from ..state.ledger import FINAL, INTERRUPTED, OPEN, Claimed, Ledger, LedgerStatus, Settlement
 from ..state.members import Members, Recipient
 from .mailer import (
     Envelope,
@@ -40,8 +40,17 @@ class _Result:
     status: LedgerStatus
     code: int | None = None
     reason: str = ""
-    retry_in: float | None = None  # deferred: seconds until it is due
+    retry_in: float | None = None  # deferred: seconds until this run tries it again
     unavailable: bool = False  # the server, not the member, was the problem
+    attempted: bool = True  # counts as an attempt in the ledger
+    due: datetime | None = None  # deferred: when it is due
+    bounced: bool = False  # a hard bounce of the address itself
+    error: BaseException | None = None  # stops the run once the messages in flight end
+
+
+CLAIM = 4
+"""Rows a sender claims ahead, per connection, in one commit (safe: a claimed row is only
+reserved; a dead sender's claims go back to the queue)."""
 
 
 def deliver(
@@ -58,6 +67,8 @@ def deliver(
 ) -> DeliveryReport:
     """Send the bulletin to every recipient the ledger has not finished; resumable at any point.
 
+    Every recipient gets a `pending` row first; the run then claims open rows a batch at a
+    time, so several senders (on PostgreSQL) split one bulletin and nobody is mailed twice.
     A temporary failure leaves the member deferred: this run tries again shortly (sleeping,
     never spinning) up to max_attempts times, then leaves it to a later run, due on the LATER
     schedule. The run ends when nothing is due soon; the report says what is left and when.
@@ -74,10 +85,14 @@ def deliver(
         timedelta(hours=config.give_up_after),
         progress or (lambda status: None),
     )
-    with ledger.lock(bulletin_id):
+    with ledger.sender(bulletin_id) as me:
+        run.me = me
         # Rows a killed run left in flight may have reached the server: never resend them.
-        run.recovered.update(ledger.recover(bulletin_id))
-        run.go(iter(recipients))
+        recovered = set(ledger.recover(bulletin_id, me))
+        run.prepare(recipients, recovered)
+        run.go()
+        # A sender that died while this one ran: its rows in flight are settled here.
+        run.recovered(ledger.recover(bulletin_id, me))
         counts = ledger.counts(bulletin_id)
         next_due = ledger.next_due(bulletin_id)
     return run.tally.report(
@@ -90,7 +105,8 @@ def deliver(
 
 @dataclass
 class _Run:
-    """One run over one bulletin: a streaming coordinator feeding a pool of sending threads."""
+    """One sender over one bulletin: claims batches of rows, feeds a pool of sending threads
+    (one connection each), and writes their outcomes with the next claim."""
 
     bulletin_id: str
     compose: Callable[[Recipient], bytes]
@@ -102,10 +118,13 @@ class _Run:
     max_attempts: int
     give_up: timedelta
     progress: Progress
+    me: str = ""
     tally: Tally = field(init=False)
-    recovered: set[str] = field(default_factory=set)
-    busy: set[str] = field(default_factory=set)  # in flight or awaiting a retry: small
-    retries: list = field(default_factory=list)  # heap of (due, order, recipient)
+    by_key: dict[str, Recipient] = field(default_factory=dict)
+    foreign: set[str] = field(default_factory=set)  # claimed rows this sender cannot address
+    hand: deque = field(default_factory=deque)  # (recipient, claimed row) not yet submitted
+    settled: list[Settlement] = field(default_factory=list)  # outcomes not written yet
+    retries: list[float] = field(default_factory=list)  # heap: when this run's retries are due
     tries: dict[str, int] = field(default_factory=dict)  # tries in this run, per member
     stop: BaseException | None = None
     halted: str | None = None  # why the run stopped trying the server
@@ -114,64 +133,145 @@ class _Run:
 
     def __post_init__(self) -> None:
         self.tally = Tally(self.bulletin_id)
-        self._order = itertools.count()
 
-    def go(self, source: Iterator[Recipient]) -> None:
-        """Send to every recipient; what stops the run is raised once the in-flight ones end."""
+    def prepare(self, recipients: Iterable[Recipient], recovered: set[str]) -> None:
+        """Seed a row for each new recipient; count what earlier runs finished."""
+        for recipient in recipients:  # listed twice: one message is enough
+            self.by_key.setdefault(recipient.pseudonym, recipient)
+        known: set[str] = set()
+        departed: list[str] = []
+        skipped: list[str] = []  # not composed last time: a new run tries them again
+        now = datetime.now(UTC)
+        for entry in self.ledger.entries(self.bulletin_id):
+            key = entry.member_key
+            known.add(key)
+            recipient = self.by_key.get(key)
+            if recipient is None:
+                if entry.status in (LedgerStatus.PENDING, LedgerStatus.DEFERRED):
+                    departed.append(key)
+                continue
+            if entry.status in FINAL:
+                if entry.status is LedgerStatus.UNCERTAIN and key in recovered:
+                    outcome = Outcome(key, recipient.member_id, None, entry.last_reason)
+                    self.tally.add(entry.status, outcome)
+                else:
+                    self.tally.earlier[entry.status] += 1
+                self.progress(entry.status)
+            elif entry.status is LedgerStatus.DEFERRED and (entry.next_attempt_at or now) > now:
+                self.progress(entry.status)  # not due yet: a later run tries it
+            elif entry.status is LedgerStatus.SKIPPED:
+                skipped.append(key)
+        if departed:  # left the list since: nothing is owed to them
+            self.ledger.forget_unsent(self.bulletin_id, departed)
+        if skipped:
+            self.ledger.requeue_skipped(self.bulletin_id, skipped)
+        self.ledger.seed(self.bulletin_id, (k for k in self.by_key if k not in known))
+
+    def recovered(self, keys: Iterable[str]) -> None:
+        """Count rows found in flight of a dead sender as uncertain in this report."""
+        for key in keys:
+            recipient = self.by_key.get(key)
+            member_id = recipient.member_id if recipient else None
+            self.tally.add(LedgerStatus.UNCERTAIN, Outcome(key, member_id, None, INTERRUPTED))
+            self.progress(LedgerStatus.UNCERTAIN)
+
+    def go(self) -> None:
+        """Send every open row; what stops the run is raised once the in-flight ones end.
+
+        Each turn is one commit: the outcomes that came back, a new claim when the rows in
+        hand run low, and `sending` for the rows about to go out. So a sender killed at any
+        instant has at most one row per connection in `sending` (uncertain), as before
+        batching, at about one commit a message instead of four statements and two commits.
+        """
         workers = max(1, self.mailer.concurrency)
-        window = 2 * workers  # members in hand at most: the list itself is streamed
-        inflight: dict[Future, Recipient] = {}
-        with ThreadPoolExecutor(workers, thread_name_prefix="plp-send") as pool:
-            while True:
-                while not self._stopping() and len(inflight) < window:
-                    recipient = self._next_job(source)
-                    if recipient is None:
-                        break
-                    inflight[pool.submit(self._attempt, recipient)] = recipient
-                if not inflight:
-                    if self._stopping() or not self.retries:
-                        break
-                    time.sleep(self._until_retry())  # nothing else to do: sleep, never spin
-                    continue
-                # A full window waits for a completion only; otherwise also for the next retry.
-                timeout = (
-                    None
-                    if len(inflight) >= window or self._stopping()
-                    else (self._until_retry() if self.retries else None)
+        inflight: dict[Future, tuple[Recipient, Claimed]] = {}
+        dry = False  # the last claim found nothing: wait for a retry or the end
+        try:
+            with ThreadPoolExecutor(workers, thread_name_prefix="plp-send") as pool:
+                while True:
+                    if self.retries and self.retries[0] <= time.monotonic():
+                        heapq.heappop(self.retries)
+                        dry = False
+                    going: list[tuple[Recipient, Claimed]] = []
+                    with self.ledger.batch():
+                        self._write()
+                        held = len(self.hand) + len(inflight)
+                        low = not self._stopping() and len(self.hand) < workers
+                        if low and (not dry or not held):
+                            dry = not self._claim(CLAIM * workers - held)
+                        while self.hand and len(inflight) + len(going) < workers:
+                            if self._stopping():
+                                break
+                            going.append(self.hand.popleft())
+                        keys = [row.member_key for _, row in going]
+                        self.ledger.mark_claimed_sending(self.bulletin_id, self.me, keys)
+                    for recipient, row in going:
+                        inflight[pool.submit(self._attempt, recipient, row)] = (recipient, row)
+                    if not inflight:
+                        if self._stopping() or not self.retries:
+                            break
+                        self._write()  # the deferred rows must be claimable when due
+                        time.sleep(self._until_retry())  # nothing else to do: never spin
+                        continue
+                    timeout = None
+                    if self.retries and not self._stopping():
+                        timeout = self._until_retry()
+                    done, _ = wait(inflight, timeout=timeout, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        self._settle(future, *inflight.pop(future))
+        finally:
+            for future, (recipient, row) in inflight.items():  # an interrupt: finish them
+                self._settle(future, recipient, row)
+            with self.ledger.batch():
+                self._write()
+                # Claimed but never tried: back to the queue, for a later run or another sender.
+                self.ledger.release(
+                    self.bulletin_id, self.me, [row.member_key for _, row in self.hand]
                 )
-                done, _ = wait(inflight, timeout=timeout, return_when=FIRST_COMPLETED)
-                for future in done:
-                    self._settle(future, inflight.pop(future))
+                self.hand.clear()
+        self.exhausted = not self._stopping()
         if self.stop is not None:
             if isinstance(self.stop, PlpError):
                 self.stop.report = self.tally.report()  # type: ignore[attr-defined]
             raise self.stop
 
+    def _claim(self, room: int) -> bool:
+        """Claim up to `room` open rows into the hand; whether any came."""
+        rows = self.ledger.claim(self.bulletin_id, self.me, room, skip=sorted(self.foreign))
+        unknown = [row.member_key for row in rows if row.member_key not in self.by_key]
+        self.hand.extend(
+            (self.by_key[r.member_key], r) for r in rows if r.member_key in self.by_key
+        )
+        if unknown:  # another sender's recipient (listed after this run read the list)
+            self.foreign.update(unknown)
+            self.ledger.release(self.bulletin_id, self.me, unknown)
+        return len(rows) > len(unknown)
+
+    def _write(self) -> None:
+        self.ledger.settle(self.bulletin_id, self.me, self.settled)
+        self.settled = []
+
     def _stopping(self) -> bool:
         return self.stop is not None or self.halted is not None
 
-    def _next_job(self, source: Iterator[Recipient]) -> Recipient | None:
-        """A due retry first, else the next recipient the ledger has not finished."""
-        if self.retries and self.retries[0][0] <= time.monotonic():
-            return heapq.heappop(self.retries)[2]
-        while not self.exhausted:
-            recipient = next(source, None)
-            if recipient is None:
-                self.exhausted = True
-            elif self._admit(recipient):
-                return recipient
-        return None
-
     def _until_retry(self) -> float:
-        return max(0.0, self.retries[0][0] - time.monotonic())
+        return max(0.0, self.retries[0] - time.monotonic())
 
-    def _settle(self, future: Future, recipient: Recipient) -> None:
+    def _settle(self, future: Future, recipient: Recipient, row: Claimed) -> None:
         try:
             result = future.result()
-        except BaseException as exc:  # finish the messages in flight, then raise
-            self.stop = self.stop or exc
-            return
+        except BaseException as exc:  # not raised by _attempt: a bug; the row may be out
+            result = _Result(LedgerStatus.UNCERTAIN, None, f"unexpected: {exc!r}", error=exc)
         key = recipient.pseudonym
+        self.settled.append(
+            Settlement(key, result.status, result.code, result.reason, result.attempted, result.due)
+        )
+        if result.error is not None:
+            self.stop = self.stop or result.error
+        if result.status is LedgerStatus.PENDING:
+            return  # not tried: the next run (or sender) does
+        if result.bounced and self.members is not None:
+            self.members.record_hard_bounce(recipient.member_id)
         self.down = self.down + 1 if result.unavailable else 0
         if self.down >= BREAKER and self.halted is None:
             self.halted = (
@@ -179,104 +279,73 @@ class _Run:
                 f"({_code(result)}{result.reason}) — stopped trying; nothing is lost"
             )
         self.tries[key] = self.tries.get(key, 0) + 1
-        retry = result.status is LedgerStatus.DEFERRED and result.retry_in is not None
-        if retry and not self._stopping():  # tried again in this run
-            due = time.monotonic() + (result.retry_in or 0.0)
-            heapq.heappush(self.retries, (due, next(self._order), recipient))
+        if result.status is LedgerStatus.DEFERRED and result.retry_in is not None:
+            if not self._stopping():  # tried again in this run, once due
+                heapq.heappush(self.retries, time.monotonic() + result.retry_in)
             return
-        self._count(recipient, result)
-
-    def _admit(self, recipient: Recipient) -> bool:
-        if recipient.pseudonym in self.busy:  # listed twice: one message is enough
-            return False
-        entry = self.ledger.entry(self.bulletin_id, recipient.pseudonym)
-        if entry is not None and entry.status is LedgerStatus.DEFERRED:
-            due = entry.next_attempt_at
-            if due is not None and due > datetime.now(UTC):
-                self.progress(entry.status)  # not due yet: a later run tries it
-                return False
-        if entry is None or entry.status not in FINAL:
-            self.busy.add(recipient.pseudonym)
-            return True
-        if entry.status is LedgerStatus.UNCERTAIN and recipient.pseudonym in self.recovered:
-            self.tally.add(
-                entry.status,
-                Outcome(recipient.pseudonym, recipient.member_id, None, entry.last_reason),
-            )
-        else:
-            self.tally.earlier[entry.status] += 1
-        self.progress(entry.status)
-        return False
-
-    def _count(self, recipient: Recipient, result: _Result) -> None:
-        self.busy.discard(recipient.pseudonym)
-        outcome = Outcome(recipient.pseudonym, recipient.member_id, result.code, result.reason)
+        outcome = Outcome(key, recipient.member_id, result.code, result.reason)
         self.tally.add(result.status, outcome)
         self.progress(result.status)
 
-    def _attempt(self, recipient: Recipient) -> _Result:
-        """One try for one member, in a worker thread; every outcome is committed before return."""
-        key, ledger, bid = recipient.pseudonym, self.ledger, self.bulletin_id
+    def _attempt(self, recipient: Recipient, row: Claimed) -> _Result:
+        """One try for one member, in a worker thread: no database here, only the outcome."""
         try:
             data = self.compose(recipient)
         except PlpError as exc:
-            ledger.finish(bid, key, LedgerStatus.SKIPPED, None, str(exc), attempt=False)
-            return _Result(LedgerStatus.SKIPPED, None, str(exc))
-        entry = ledger.entry(bid, key)
+            return _Result(LedgerStatus.SKIPPED, None, str(exc), attempted=False)
+        key = recipient.pseudonym
         marked = False
 
         def before_data() -> None:
-            # Committed before the message leaves: if we die now, the row says "maybe sent".
+            # The row has been `sending` since its claim: past this point it may be out.
             nonlocal marked
-            ledger.mark_sending(bid, key)
             marked = True
 
+        envelope = Envelope(self.sender, recipient.email, data, self.bulletin_id, key)
         try:
-            self.mailer.send(Envelope(self.sender, recipient.email, data, bid, key), before_data)
+            self.mailer.send(envelope, before_data)
         except TemporaryFailure as exc:  # 4xx, and the server away (ServerUnavailable)
             tries = self.tries.get(key, 0) + 1
-            return self._defer(entry, key, exc, isinstance(exc, ServerUnavailable), tries)
+            return self._defer(row, exc, isinstance(exc, ServerUnavailable), tries)
         except PermanentFailure as exc:
-            ledger.finish(bid, key, LedgerStatus.FAILED, exc.code, _scrub(exc.message))
-            if self.members is not None and _is_bad_address(exc.code, exc.message):
-                self.members.record_hard_bounce(recipient.member_id)
-            return _Result(LedgerStatus.FAILED, exc.code, _scrub(exc.message))
+            reason = _scrub(exc.message)
+            bounced = _is_bad_address(exc.code, exc.message)
+            return _Result(LedgerStatus.FAILED, exc.code, reason, bounced=bounced)
         except UncertainDelivery as exc:
-            ledger.finish(bid, key, LedgerStatus.UNCERTAIN, None, _scrub(exc.message))
             return _Result(LedgerStatus.UNCERTAIN, None, _scrub(exc.message))
         except BaseException as exc:  # the mailer is unusable (DeliveryError), or a bug
             if marked:  # it may have gone out: never resend blindly
-                ledger.finish(bid, key, LedgerStatus.UNCERTAIN, None, f"unexpected: {exc!r}")
-            else:
-                ledger.finish(bid, key, LedgerStatus.PENDING, None, str(exc), attempt=False)
-            raise
-        ledger.finish(bid, key, LedgerStatus.SENT, 250)
+                return _Result(LedgerStatus.UNCERTAIN, None, f"unexpected: {exc!r}", error=exc)
+            return _Result(LedgerStatus.PENDING, None, str(exc), attempted=False, error=exc)
         return _Result(LedgerStatus.SENT, 250)
 
-    def _defer(
-        self, entry, key: str, exc: TemporaryFailure, unavailable: bool, tries: int
-    ) -> _Result:
+    def _defer(self, row: Claimed, exc: TemporaryFailure, unavailable: bool, tries: int) -> _Result:
         """Leave the member deferred: due again shortly while this run still tries it, else on
         the LATER schedule; failed once the give-up age is spent (an MTA's queue lifetime)."""
         reason = _scrub(exc.message)
         now = datetime.now(UTC)
-        attempts = (entry.attempts if entry else 0) + (0 if unavailable else 1)
-        first = entry.created_at if entry else now
+        attempts = row.attempts + (0 if unavailable else 1)
         in_run = tries < self.max_attempts
         if in_run:
             delay = self.retry_base * 2 ** (tries - 1)
         else:
             step = max(0, attempts // self.max_attempts - 1)
             delay = self.retry_base * LATER[min(step, len(LATER) - 1)]
-        if now - first + timedelta(seconds=delay) > self.give_up:
-            hours = (now - first).total_seconds() / 3600
+        if now - row.created_at + timedelta(seconds=delay) > self.give_up:
+            hours = (now - row.created_at).total_seconds() / 3600
             reason = f"gave up after {attempts} attempt(s) over {hours:.1f} h: {reason}"
-            self.ledger.finish(self.bulletin_id, key, LedgerStatus.FAILED, exc.code, reason)
             return _Result(LedgerStatus.FAILED, exc.code, reason, unavailable=unavailable)
-        due = now + timedelta(seconds=delay)
-        self.ledger.defer(self.bulletin_id, key, due, exc.code, reason, attempt=not unavailable)
         retry_in = delay if in_run else None
-        return _Result(LedgerStatus.DEFERRED, exc.code, reason, retry_in, unavailable)
+        due = now + timedelta(seconds=delay)
+        return _Result(
+            LedgerStatus.DEFERRED,
+            exc.code,
+            reason,
+            retry_in,
+            unavailable,
+            attempted=not unavailable,
+            due=due,
+        )
 
 
 def _code(result: _Result) -> str:

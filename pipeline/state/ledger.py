@@ -5,10 +5,11 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
-from collections.abc import Iterator
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,8 @@ class LedgerStatus(StrEnum):
 
 INTERRUPTED = "the sending process stopped while this message was in flight"
 
+SEED_ROWS = 500  # rows an INSERT when a bulletin's list is seeded (5 parameters each)
+
 # A row in one of these states is never handed to a mailer again (unless resolved by hand).
 FINAL = frozenset({LedgerStatus.SENT, LedgerStatus.FAILED, LedgerStatus.UNCERTAIN})
 # A bulletin is sent once no row is in one of these.
@@ -56,6 +59,27 @@ class Entry:
     updated_at: datetime
     next_attempt_at: datetime | None = None
     """When a deferred row is due."""
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A row this sender claimed (marked `sending` under its name) and must settle."""
+
+    member_key: str
+    attempts: int
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """The outcome of one claimed row, written with the next claim (or at the end)."""
+
+    member_key: str
+    status: LedgerStatus
+    code: int | None = None
+    reason: str = ""
+    attempted: bool = True
+    due: datetime | None = None  # deferred: when it is tried next
 
 
 class Ledger:
@@ -87,22 +111,209 @@ class Ledger:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def recover(self, bulletin_id: str) -> list[str]:
-        """Rows a stopped run left in `sending` become `uncertain`; returns their member keys."""
+    @property
+    def shared(self) -> bool:
+        """Whether several senders may work on one bulletin at once (a database server)."""
+        return self._store.backend.name == "postgres"
+
+    @contextmanager
+    def sender(self, bulletin_id: str) -> Iterator[str]:
+        """This process as a sender of the bulletin; yields its name for the rows it claims.
+
+        On SQLite one sender at a time (a file lock: BulletinLocked for a second one); on
+        PostgreSQL any number, each holding a session lock under its name while it lives, so
+        the others can tell its rows in flight from a dead sender's.
+        """
+        name = f"{os.uname().nodename}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+        if not self.shared:
+            with self.lock(bulletin_id):
+                yield name
+            return
+        self._store.row("SELECT pg_advisory_lock(?)", (_lock_key(name),))
+        try:
+            yield name
+        finally:
+            self._store.row("SELECT pg_advisory_unlock(?)", (_lock_key(name),))
+
+    def recover(self, bulletin_id: str, me: str | None = None) -> list[str]:
+        """A dead sender's rows: those in `sending` become `uncertain` (they may have gone
+        out), those it had only claimed go back to the queue. Returns the uncertain keys.
+
+        On SQLite the caller holds the bulletin's lock, so every other sender is dead; on
+        PostgreSQL a sender is dead once its session lock can be taken.
+        """
+        keys: list[str] = []
         with self._store.transaction() as tx:
-            keys = [
+            claimants = [
                 row[0]
                 for row in tx.execute(
-                    "SELECT member_key FROM deliveries WHERE bulletin_id = ? AND status = ?",
+                    "SELECT DISTINCT claimed_by FROM deliveries WHERE bulletin_id = ?"
+                    " AND (status = ? OR claimed_by IS NOT NULL)",
                     (bulletin_id, LedgerStatus.SENDING),
                 )
             ]
-            tx.execute(
-                "UPDATE deliveries SET status = ?, last_reason = ?, updated_at = ?"
-                " WHERE bulletin_id = ? AND status = ?",
-                (LedgerStatus.UNCERTAIN, INTERRUPTED, now(), bulletin_id, LedgerStatus.SENDING),
-            )
+            for claimant in claimants:
+                if claimant == me or (claimant is not None and not self._gone(tx, claimant)):
+                    continue
+                match = "claimed_by IS NULL" if claimant is None else "claimed_by = ?"
+                whose = () if claimant is None else (claimant,)
+                keys += [
+                    row[0]
+                    for row in tx.execute(
+                        "UPDATE deliveries SET status = ?, last_reason = ?, updated_at = ?,"
+                        f" claimed_by = NULL WHERE bulletin_id = ? AND status = ? AND {match}"
+                        " RETURNING member_key",
+                        (
+                            LedgerStatus.UNCERTAIN,
+                            INTERRUPTED,
+                            now(),
+                            bulletin_id,
+                            LedgerStatus.SENDING,
+                            *whose,
+                        ),
+                    )
+                ]
+                if claimant is not None:
+                    tx.execute(
+                        "UPDATE deliveries SET claimed_by = NULL WHERE bulletin_id = ?"
+                        " AND claimed_by = ?",
+                        (bulletin_id, claimant),
+                    )
         return keys
+
+    def _gone(self, tx, claimant: str) -> bool:
+        if not self.shared:
+            return True
+        key = _lock_key(claimant)
+        if not tx.execute("SELECT pg_try_advisory_lock(?)", (key,)).fetchone()[0]:
+            return False  # its session still holds it: alive
+        tx.execute("SELECT pg_advisory_unlock(?)", (key,))
+        return True
+
+    def seed(self, bulletin_id: str, keys: Iterable[str]) -> None:
+        """A `pending` row for every member key the bulletin has none for yet."""
+        stamp = now()
+        pending = list(keys)
+        for at in range(0, len(pending), SEED_ROWS):
+            chunk = pending[at : at + SEED_ROWS]
+            # Many rows a statement: one round trip per chunk on a database server.
+            values = ", ".join("(?, ?, ?, ?, ?)" for _ in chunk)
+            params = [
+                p for key in chunk for p in (bulletin_id, key, LedgerStatus.PENDING, stamp, stamp)
+            ]
+            with self._store.transaction() as tx:
+                tx.execute(
+                    "INSERT INTO deliveries (bulletin_id, member_key, status, created_at,"
+                    f" updated_at) VALUES {values}"
+                    " ON CONFLICT (bulletin_id, member_key) DO NOTHING",
+                    params,
+                )
+
+    def forget_unsent(self, bulletin_id: str, keys: Sequence[str]) -> None:
+        """Drop the waiting rows of members who left the list: nothing is owed to them."""
+        with self._store.transaction() as tx:
+            for key in keys:
+                tx.execute(
+                    "DELETE FROM deliveries WHERE bulletin_id = ? AND member_key = ?"
+                    " AND status IN (?, ?)",
+                    (bulletin_id, key, LedgerStatus.PENDING, LedgerStatus.DEFERRED),
+                )
+
+    def requeue_skipped(self, bulletin_id: str, keys: Sequence[str]) -> None:
+        """Skipped rows (the message could not be composed) become pending for a new run."""
+        with self._store.transaction() as tx:
+            for key in keys:
+                tx.execute(
+                    "UPDATE deliveries SET status = ?, updated_at = ? WHERE bulletin_id = ?"
+                    " AND member_key = ? AND status = ?",
+                    (LedgerStatus.PENDING, now(), bulletin_id, key, LedgerStatus.SKIPPED),
+                )
+
+    def batch(self):
+        """One commit for the calls made inside (claim, mark, settle, release)."""
+        return self._store.transaction()
+
+    def claim(
+        self, bulletin_id: str, me: str, limit: int, *, skip: Sequence[str] = ()
+    ) -> list[Claimed]:
+        """Take up to `limit` open rows (deferred and due first, then pending) under this
+        sender's name; they stay as they are until `mark_sending`.
+
+        Rows another sender is claiming are skipped, not waited for (FOR UPDATE SKIP
+        LOCKED), so several senders split the bulletin and never take the same row.
+        """
+        lock = " FOR UPDATE SKIP LOCKED" if self.shared else ""
+        avoid = f" AND member_key NOT IN ({', '.join('?' * len(skip))})" if skip else ""
+        due = datetime.now(UTC).isoformat(timespec="milliseconds")
+        claimed: list[Claimed] = []
+        with self._store.transaction() as tx:
+            for status, when in (
+                (LedgerStatus.DEFERRED, " AND next_attempt_at <= ?"),
+                (LedgerStatus.PENDING, ""),
+            ):
+                wanted = limit - len(claimed)
+                if wanted <= 0:
+                    break
+                extra = (due,) if when else ()
+                rows = tx.execute(
+                    "UPDATE deliveries SET claimed_by = ? WHERE bulletin_id = ? AND member_key"
+                    " IN (SELECT member_key FROM deliveries WHERE bulletin_id = ? AND status = ?"
+                    f" AND claimed_by IS NULL{when}{avoid} LIMIT ?{lock})"
+                    " RETURNING member_key, attempts, created_at",
+                    (me, bulletin_id, bulletin_id, status, *extra, *skip, wanted),
+                ).fetchall()
+                claimed += [Claimed(row[0], row[1], datetime.fromisoformat(row[2])) for row in rows]
+        return claimed
+
+    def mark_claimed_sending(self, bulletin_id: str, me: str, keys: Sequence[str]) -> None:
+        """Committed before these messages leave: if the sender dies, they are "maybe sent"."""
+        if not keys:
+            return
+        marks = ", ".join("?" * len(keys))
+        with self._store.transaction() as tx:
+            tx.execute(
+                "UPDATE deliveries SET status = ?, updated_at = ? WHERE bulletin_id = ?"
+                f" AND claimed_by = ? AND member_key IN ({marks})",
+                (LedgerStatus.SENDING, now(), bulletin_id, me, *keys),
+            )
+
+    def release(self, bulletin_id: str, me: str, keys: Sequence[str]) -> None:
+        """Claimed rows this sender will not try: back to the queue as they were."""
+        with self._store.transaction() as tx:
+            for key in keys:
+                tx.execute(
+                    "UPDATE deliveries SET claimed_by = NULL WHERE bulletin_id = ?"
+                    " AND member_key = ? AND claimed_by = ? AND status != ?",
+                    (bulletin_id, key, me, LedgerStatus.SENDING),
+                )
+
+    def settle(self, bulletin_id: str, me: str, settled: Sequence[Settlement]) -> None:
+        """Write the outcomes of rows this sender claimed, in one commit."""
+        if settled:
+            with self._store.transaction() as tx:
+                self._settle(tx, bulletin_id, me, settled)
+
+    def _settle(self, tx, bulletin_id: str, me: str, settled: Sequence[Settlement]) -> None:
+        stamp = now()
+        for s in settled:
+            due = s.due.isoformat(timespec="milliseconds") if s.due else None
+            # Only a row still claimed by this sender: a row settled by someone else stays so.
+            tx.execute(
+                "UPDATE deliveries SET status = ?, attempts = attempts + ?, last_code = ?,"
+                " last_reason = ?, updated_at = ?, next_attempt_at = ?, claimed_by = NULL"
+                " WHERE bulletin_id = ? AND member_key = ? AND claimed_by = ?",
+                (
+                    s.status,
+                    int(s.attempted),
+                    s.code,
+                    s.reason[:500],
+                    stamp,
+                    due,
+                    bulletin_id,
+                    s.member_key,
+                    me,
+                ),
+            )
 
     def entry(self, bulletin_id: str, member_key: str) -> Entry | None:
         """The row for this member, or None."""
@@ -194,6 +405,15 @@ class Ledger:
             yield from (_entry(row) for row in rows)
             last = rows[-1]["member_key"]
 
+    def in_flight(self, bulletin_id: str) -> dict[str | None, int]:
+        """Rows in `sending`, by the sender that claimed them."""
+        rows = self._store.rows(
+            "SELECT claimed_by, count(*) FROM deliveries WHERE bulletin_id = ? AND status = ?"
+            " GROUP BY claimed_by",
+            (bulletin_id, LedgerStatus.SENDING),
+        )
+        return {claimant: n for claimant, n in rows}
+
     def counts(self, bulletin_id: str) -> dict[LedgerStatus, int]:
         """How many rows of the bulletin are in each status."""
         rows = self._store.rows(
@@ -202,6 +422,11 @@ class Ledger:
         )
         found = {LedgerStatus(status): n for status, n in rows}
         return {status: found.get(status, 0) for status in LedgerStatus}
+
+
+def _lock_key(claimant: str) -> int:
+    """A sender's name as a PostgreSQL advisory lock key (a signed 64-bit integer)."""
+    return int.from_bytes(hashlib.sha256(claimant.encode()).digest()[:8], "big", signed=True)
 
 
 def _entry(row) -> Entry:

@@ -135,6 +135,18 @@ MIGRATIONS: tuple[Migration, ...] = (
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END
         """,
     ),
+    Migration(
+        5,
+        "several senders on one bulletin: who claimed a row in flight; open rows found by index",
+        # claimed_by: the sender holding the row, so a dead sender's rows can be told from a
+        # live one's. The index (covering: the key rides along) keeps a claim O(batch) however
+        # many rows are already sent; without all four columns SQLite scans the primary key.
+        """
+        ALTER TABLE deliveries ADD COLUMN claimed_by TEXT;
+        CREATE INDEX deliveries_open
+            ON deliveries (bulletin_id, status, claimed_by, next_attempt_at)
+        """,
+    ),
 )
 
 

@@ -100,7 +100,9 @@ def test_server_that_never_answers_stops_the_run_and_loses_nothing(
     # The circuit breaker: a handful of connection attempts, not one series per member.
     assert report.halted and "421 4.3.2 Too busy" in report.halted
     assert smtp_server.connections <= 12 and not report.complete and not report.clean
-    assert set(statuses(ledger)) <= {LedgerStatus.DEFERRED}
+    # Nothing lost: each member deferred, or waiting untried.
+    assert set(statuses(ledger)) <= {LedgerStatus.DEFERRED, LedgerStatus.PENDING}
+    assert sum(statuses(ledger).values()) == 40
     assert "Stopped: the mail server could not be used" in report.summary()
     smtp_server.faults.refuse_connections = 0
     time.sleep(0.05)  # the deferred members come due
