@@ -154,7 +154,8 @@ def import_upload(
         plp.slug,
         actor,
         AuditAction.IMPORT,
-        f"{report.imported} imported, {len(report.duplicates)} already known",
+        f"{report.imported} imported, {len(report.duplicates)} already known"
+        + (f"; consent stated for {report.stated_for}" if report.stated_for else ""),
     )
     return report
 

@@ -80,10 +80,18 @@ class ImportReport:
     imported: int
     duplicates: tuple[Problem, ...]
     ignored_columns: tuple[str, ...]
+    stated: StatedConsent | None = None
+    stated_for: int = 0
+    """How many of the imported members got the stated consent (their row gave no date)."""
 
     def summary(self) -> str:
         """Lines for the coordinator."""
         lines = [f"{self.path}: {self.imported} member(s) imported into {self.plp}"]
+        if self.stated is not None and self.stated_for:
+            lines.append(
+                f"  consent of {self.stated_for} member(s) recorded as stated by the coordinator "
+                f"at import: {self.stated.given_on.isoformat()}, {self.stated.text!r}"
+            )
         lines += [f"  skipped duplicate — {p.path}:{p.line}: {p.message}" for p in self.duplicates]
         if self.ignored_columns:
             lines.append(f"  columns not kept (not needed): {', '.join(self.ignored_columns)}")
@@ -130,6 +138,8 @@ def import_sheet(
         )
         people[person] = row.line
     known = members.add(plp, people)
+    left_out = {person for person, _ in known}
+    stated_for = sum(p.consent_method.startswith(STATED) for p in people if p not in left_out)
     duplicates = list(sheet.duplicates) + [
         Problem(
             relpath(path),
@@ -145,4 +155,6 @@ def import_sheet(
         len(people) - len(known),
         tuple(sorted(duplicates)),
         sheet.ignored_columns,
+        stated,
+        stated_for,
     )

@@ -71,7 +71,7 @@ async def import_sheet(request: Request, who, plp: Plp, form) -> Response:
             **stated,
         )
     except StatedConsentError as error:
-        notice = _(_STATED[error.problem]).format(value=error.value)
+        notice = _(_STATED[error.problem]).format(value=error.value[:40])
         return await members_page.__wrapped__(
             request, who, plp, {}, notice=notice, stated=stated, status_code=400
         )

@@ -170,7 +170,11 @@ def test_a_consent_stated_for_the_sheet_is_recorded_as_stated_by_the_coordinator
     )
     args = ("--consent-date", "2025-03-14", "--consent-text", STATED)
     out = ok(project.plp("members", "import", "leden.csv", "--plp", PLP, *args))
-    assert out.startswith(f"leden.csv: 3 member(s) imported into {PLP}")
+    assert out.splitlines() == [
+        f"leden.csv: 3 member(s) imported into {PLP}",
+        "  consent of 2 member(s) recorded as stated by the coordinator at import: 2025-03-14, "
+        f"{STATED!r}",
+    ]
     jef = consent_of(project, "jef@example.net")
     assert jef["given_on"] == "2025-03-14" and jef["text"] == STATED
     assert jef["method"].startswith(

@@ -93,6 +93,8 @@ def test_a_consent_stated_in_the_form_is_recorded_as_stated_by_the_coordinator(c
     assert carla["recorded_by"] == console.role(PLP_A)  # who stated it
     [dirk] = console.consents("dirk@example.org")
     assert dirk["given_on"] == "2026-02-15" and "stated" not in dirk["method"]
+    log = client.get(f"{A}/audit").text
+    assert "2 imported, 0 already known; consent stated for 1" in log
 
 
 def test_a_bad_stated_consent_names_the_field_in_four_languages(console):
