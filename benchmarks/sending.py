@@ -210,7 +210,7 @@ def prepare(root: Path, var: Path, limit: int | None) -> dict:
     rows: dict[str, list[list[str]]] = defaultdict(list)
     with (root / "members.csv").open(encoding="utf-8", newline="") as f:
         for row in itertools.islice(csv.DictReader(f, delimiter=";"), limit):
-            rows[row["plp"]].append([row["email"], row["name"], row["language"]])
+            rows[row["plp"]].append([row["email"], row["name"], row["language"], "2025-01-15"])
     sheets = var / "sheets"
     sheets.mkdir(parents=True)
     state = open_store(config)
@@ -220,7 +220,7 @@ def prepare(root: Path, var: Path, limit: int | None) -> dict:
         path = sheets / f"{slug}.csv"
         with path.open("w", encoding="utf-8", newline="") as out:
             writer = csv.writer(out, delimiter=";")
-            writer.writerow(["email", "name", "language"])
+            writer.writerow(["email", "name", "language", "consent date"])
             writer.writerows(members)
         plp = content.plps[slug]
         report = import_sheet(

@@ -103,8 +103,10 @@ def prepare(root: Path, members: int, web_url: str) -> list[tuple[int, str]]:
     sheet = root / "members.csv"
     with sheet.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out, delimiter=";")
-        writer.writerow(["email", "name", "language"])
-        writer.writerows([f"lid{n:06}@example.org", f"Lid {n}", "nl"] for n in range(members))
+        writer.writerow(["email", "name", "language", "consent date"])
+        writer.writerows(
+            [f"lid{n:06}@example.org", f"Lid {n}", "nl", "2025-01-15"] for n in range(members)
+        )
     with coordinator.Desk(config) as desk:
         report = coordinator.import_members(desk, sheet, PLP, "benchmark", CONSENT)
         assert report.imported == members, report

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import idna
 from email_validator import EmailNotValidError, validate_email
 
 from .errors import PlpError
@@ -14,6 +15,28 @@ def checked_address(address: str) -> str:
     them never leaves); DNS is never asked (a coordinator may import offline).
     """
     return validate_email(address, check_deliverability=False, test_environment=True).normalized
+
+
+NEEDS_SMTPUTF8 = "the part before the @ has accents or other non-ASCII letters"
+SMTPUTF8_FIX = (
+    "ask the member for an address without them: bulletins are sent as plain ASCII mail, which "
+    "cannot carry such an address (SMTPUTF8); accents after the @ are fine"
+)
+
+
+def needs_smtputf8(address: str) -> bool:
+    """Whether mail to this normalised address needs SMTPUTF8: a non-ASCII local part. An
+    internationalised domain does not: it is sent in its ASCII form (xn--…)."""
+    return not address.rpartition("@")[0].isascii()
+
+
+def ascii_address(address: str) -> str:
+    """The address as a header carries it without SMTPUTF8: an internationalised domain in
+    its ASCII form (xn--…); the local part is left as it is (see needs_smtputf8)."""
+    local, _, domain = address.rpartition("@")
+    if domain.isascii():
+        return address
+    return f"{local}@{idna.encode(domain, uts46=True).decode('ascii')}"
 
 
 def normalise(email: str) -> str:

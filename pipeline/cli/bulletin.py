@@ -176,7 +176,7 @@ def send(ctx: click.Context, plp: str, number: int) -> None:
     except coordinator.AlreadySent as done:
         click.echo(str(done))  # re-running is safe and not an error
         return
-    click.echo(report.summary())
+    click.echo(report.summary(coordinator.report_naming(desk, plp)))
     if not report.clean:
         click.echo(f"See who with `plp bulletin report {plp} {number}`.")
         ctx.exit(INCOMPLETE)

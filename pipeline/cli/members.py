@@ -9,7 +9,7 @@ import click
 
 from .. import coordinator
 from ..errors import ContentError, PlpError
-from ..roster.importer import DEFAULT_CONSENT
+from ..roster.importer import DEFAULT_CONSENT, StatedConsentError, StatedProblem
 from ..state.privacy import FORMATS
 from .common import desk_from, guarded
 
@@ -38,6 +38,13 @@ def members() -> None:
     f"Default: {DEFAULT_CONSENT!r}, stored in each member's language (fr, nl, de, en).",
 )
 @click.option(
+    "--consent-date",
+    metavar="YYYY-MM-DD",
+    help="When the members whose row gives no consent date agreed, stated by you for the "
+    "whole sheet (needs --consent-text); their consent records say it was stated by the "
+    "coordinator at import. Without it such rows are refused.",
+)
+@click.option(
     "--consent-method",
     metavar="TEXT",
     help="How they agreed, e.g. 'paper form at the general meeting'.",
@@ -51,21 +58,36 @@ def import_(
     recorded_by: str,
     consent_text: str | None,
     consent_method: str | None,
+    consent_date: str | None,
 ) -> None:
     """Import the members spreadsheet FILE (CSV) into a PLP, all or nothing.
 
     Column names in French, Dutch or English (e-mail / courriel / e-mailadres, nom / naam,
     langue / taal, date du consentement / toestemming); ';' or ',' separated; UTF-8 or
-    Windows-1252. Every rejected row is listed with its line; then nothing is imported.
+    Windows-1252. Each row needs the date its person agreed, unless --consent-date and
+    --consent-text state it for the sheet. Every rejected row is listed with its line; then
+    nothing is imported.
     """
     try:
         report = coordinator.import_members(
-            desk_from(ctx), file, plp, recorded_by, consent_text, consent_method
+            desk_from(ctx), file, plp, recorded_by, consent_text, consent_method, consent_date
         )
+    except StatedConsentError as exc:
+        raise PlpError(_STATED[exc.problem].format(value=exc.value)) from None
     except ContentError as exc:
         # Every rejected row, then (from `guarded`) "N problem(s) to fix; nothing was changed".
         raise ContentError(exc.problems) from None
     click.echo(report.summary())
+
+
+_STATED = {
+    StatedProblem.NOT_A_DATE: "--consent-date {value!r} is not a date — write it as YYYY-MM-DD, "
+    "e.g. --consent-date 2025-03-14",
+    StatedProblem.IN_THE_FUTURE: "--consent-date {value} is in the future — give the day the "
+    "members agreed",
+    StatedProblem.NO_TEXT: "--consent-date needs the wording they agreed to — add "
+    '--consent-text "…"',
+}
 
 
 @members.command("list")

@@ -49,7 +49,8 @@ def publish(ctx: click.Context, demo: bool) -> None:
         f"({site.written} written, {site.unchanged} unchanged)."
     )
     for draft, delivery in report.deliveries:
-        click.echo(f"Bulletin {draft.number} of {draft.plp}: {delivery.summary()}")
+        shown = delivery.summary(coordinator.report_naming(desk, draft.plp))
+        click.echo(f"Bulletin {draft.number} of {draft.plp}: {shown}")
     for draft in report.changed_since_approval:
         click.secho(
             f"Not sent: bulletin {draft.number} of {draft.plp} changed since it was "

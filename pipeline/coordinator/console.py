@@ -125,20 +125,37 @@ def sendable(view: Overview) -> bool:
     )
 
 
-def import_upload(desk: Desk, plp: Plp, data: bytes, filename: str, actor: str) -> ImportReport:
-    """Import an uploaded spreadsheet, all or nothing (ContentError names each bad line)."""
+def import_upload(
+    desk: Desk,
+    plp: Plp,
+    data: bytes,
+    filename: str,
+    actor: str,
+    consent_date: str = "",
+    consent_text: str = "",
+) -> ImportReport:
+    """Import an uploaded spreadsheet, all or nothing (ContentError names each bad line);
+    the consent date and wording, when given, are stated for rows without a date."""
     folder = desk.config.var_dir / "uploads"
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     name = Path(filename or "members.csv").name or "members.csv"
     with tempfile.TemporaryDirectory(dir=folder) as tmp:
         path = Path(tmp) / name
         path.write_bytes(data)
-        report = import_members(desk, path, plp.slug, recorded_by=actor)
+        report = import_members(
+            desk,
+            path,
+            plp.slug,
+            recorded_by=actor,
+            consent_text=consent_text.strip() or None,
+            consent_date=consent_date,
+        )
     desk.store.audit.add(
         plp.slug,
         actor,
         AuditAction.IMPORT,
-        f"{report.imported} imported, {len(report.duplicates)} already known",
+        f"{report.imported} imported, {len(report.duplicates)} already known"
+        + (f"; consent stated for {report.stated_for}" if report.stated_for else ""),
     )
     return report
 

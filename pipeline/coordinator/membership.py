@@ -11,7 +11,7 @@ from ..errors import ContentError, PlpError
 from ..mailing.outbox import OutboxMailer
 from ..model import Plp
 from ..registry import read_plps
-from ..roster.importer import ImportReport, import_sheet
+from ..roster.importer import ImportReport, import_sheet, stated_consent
 from ..state.members import Member
 from ..tokens import UnsubscribeTokens
 from .desk import Desk
@@ -48,9 +48,14 @@ def import_members(
     recorded_by: str = "the coordinator",
     consent_text: str | None = None,
     consent_method: str | None = None,
+    consent_date: str | None = None,
 ) -> ImportReport:
-    """Import the coordinator's spreadsheet into a PLP, all or nothing."""
+    """Import the coordinator's spreadsheet into a PLP, all or nothing. `consent_date`
+    (YYYY-MM-DD) with `consent_text` states the consent for rows that give no date
+    (StatedConsentError when it cannot be used)."""
     plp = registry_plp(desk, plp_slug)
+    today = desk.config.current_date()
+    stated = stated_consent(consent_date, consent_text, today)
     return import_sheet(
         desk.store.members,
         path,
@@ -59,7 +64,8 @@ def import_members(
         recorded_by,
         consent_text,
         consent_method,
-        desk.config.current_date(),
+        today,
+        stated,
     )
 
 

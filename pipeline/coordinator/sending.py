@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import formatdate
 from urllib.parse import urlsplit
 
+from ..addresses import NEEDS_SMTPUTF8, SMTPUTF8_FIX
 from ..bulletin.compose import MessageTemplate
 from ..bulletin.store import Draft, DraftStatus
 from ..config import Config
@@ -25,6 +27,9 @@ from ..tokens import PreferencesTokens, UnsubscribeTokens
 from ..urls import preferences_url, unsubscribe_url
 from .desk import Desk
 from .site import build, missing_pages
+
+ERASED = "(erased)"
+"""How a report shows a member erased since: the ledger keeps only a pseudonym."""
 
 
 class AlreadySent(DeliveryError):
@@ -231,7 +236,7 @@ def _composer(config: Config, plp: Plp, draft: Draft):
         token = tokens.make_token(r)
         address = r.ascii_email
         if address is None:
-            raise DeliveryError("the address needs SMTPUTF8, which this sender does not use")
+            raise DeliveryError(f"{NEEDS_SMTPUTF8} (SMTPUTF8) — {SMTPUTF8_FIX}")
         data = template.for_member(
             address,
             r.name or None,
@@ -283,7 +288,7 @@ def delivery_lines(desk: Desk, plp_slug: str, number: int) -> list[LedgerLine]:
     addresses = _addresses(desk, plp_slug)
     lines = [
         LedgerLine(
-            addresses.get(entry.member_key, "(erased member)"),
+            addresses.get(entry.member_key, ERASED),
             entry.status,
             entry.attempts,
             entry.last_code,
@@ -334,6 +339,13 @@ def resolve(
     if resend and draft.status is DraftStatus.SENT:
         desk.bulletins.mark_sending(plp_slug, number, reopen=True)  # the next send goes on
     return len(changes)
+
+
+def report_naming(desk: Desk, plp_slug: str) -> Callable[[str], str]:
+    """Ledger key → address, to show a report's members to their coordinator (only there:
+    logs and the ledger keep pseudonyms); an erased member is "(erased)"."""
+    addresses = _addresses(desk, plp_slug)
+    return lambda key: addresses.get(key, ERASED)
 
 
 def _addresses(desk: Desk, plp_slug: str) -> dict[str, str]:

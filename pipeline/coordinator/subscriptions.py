@@ -13,7 +13,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from .. import urls
-from ..addresses import normalise
+from ..addresses import ascii_address, needs_smtputf8, normalise
 from ..bulletin.compose import POLICY, safe_header_text, sender_name
 from ..errors import PlpError
 from ..i18n import gettext_for
@@ -43,6 +43,10 @@ SIGNUP_WINDOW = timedelta(hours=1)
 
 class InvalidAddress(PlpError):
     """What was typed is not an e-mail address."""
+
+
+class UndeliverableAddress(InvalidAddress):
+    """An address bulletins cannot reach: its local part needs SMTPUTF8 (as import refuses)."""
 
 
 class TooManySignups(PlpError):
@@ -83,6 +87,8 @@ def subscribe(
         address = normalise(email)
     except PlpError:
         raise InvalidAddress("this is not an e-mail address") from None
+    if needs_smtputf8(address):
+        raise UndeliverableAddress("the part before the @ needs SMTPUTF8")
     name = safe_header_text(" ".join(name.split())[:100], "the name") if name.strip() else ""
     language = language_for(plp, lang)
     signups = desk.store.signups
@@ -151,7 +157,7 @@ def _confirmation(desk: Desk, plp: Plp, signup: Signup, token: str) -> Envelope:
     msg["From"] = Address(
         sender_name(plp.coordinator.name, plp_name), addr_spec=f"plp-{plp.slug}@{domain}"
     )
-    msg["To"] = signup.email
+    msg["To"] = ascii_address(signup.email)  # an IDN domain as xn--…, not an encoded word
     msg["Reply-To"] = Address(plp.coordinator.name, addr_spec=plp.coordinator.email)
     msg["Subject"] = _("Confirm that you want to join {plp}").format(plp=plp_name)
     msg["Date"] = formatdate(localtime=False, usegmt=True)

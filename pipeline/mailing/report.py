@@ -14,6 +14,8 @@ from ..state.ledger import LedgerStatus
 LISTED = 50  # outcomes listed by name in a summary; the ledger holds the rest
 
 Progress = Callable[[LedgerStatus], None]
+Naming = Callable[[str], str]
+"""Who a ledger key is, as the coordinator is shown it (an address, or "(erased)")."""
 
 
 @dataclass(frozen=True)
@@ -26,9 +28,18 @@ class Outcome:
     reason: str
 
     def __str__(self) -> str:
-        who = f"member {self.member_id}" if self.member_id is not None else "member"
+        return self.shown()
+
+    def shown(self, naming: Naming | None = None) -> str:
+        """One line: by `naming` (for the coordinator), else by id and pseudonym (for logs)."""
+        if naming is not None:
+            who = naming(self.member_key)
+        elif self.member_id is not None:
+            who = f"member {self.member_id} ({self.member_key[:12]}…)"
+        else:
+            who = f"member ({self.member_key[:12]}…)"
         code = f" {self.code}" if self.code else ""
-        return f"{who} ({self.member_key[:12]}…):{code} {self.reason}"
+        return f"{who}:{code} {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -54,8 +65,9 @@ class DeliveryReport:
         """Everybody got it: nothing failed, uncertain, skipped or still waiting (exit code 0)."""
         return self.complete and not (self.failed or self.uncertain or self.skipped)
 
-    def summary(self) -> str:
-        """A few lines for the terminal or a log."""
+    def summary(self, naming: Naming | None = None) -> str:
+        """A few lines for the terminal or a log: members by `naming` when given (the
+        coordinator's view), else by id and pseudonym only (what a log may hold)."""
         lines = [
             f"{self.bulletin_id}: {self.sent} sent, {len(self.failed)} failed, "
             f"{len(self.uncertain)} uncertain, {len(self.skipped)} skipped"
@@ -87,7 +99,7 @@ class DeliveryReport:
         for outcomes, title in sections:
             if outcomes:
                 lines.append(title)
-                lines += [f"  {outcome}" for outcome in outcomes[:LISTED]]
+                lines += [f"  {outcome.shown(naming)}" for outcome in outcomes[:LISTED]]
                 if len(outcomes) > LISTED:
                     lines.append(f"  … and {len(outcomes) - LISTED} more (see the ledger)")
         return "\n".join(lines)

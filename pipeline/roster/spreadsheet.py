@@ -14,7 +14,7 @@ from pathlib import Path
 
 from email_validator import EmailNotValidError
 
-from ..addresses import checked_address, email_key
+from ..addresses import NEEDS_SMTPUTF8, SMTPUTF8_FIX, checked_address, email_key, needs_smtputf8
 from ..errors import ContentError, Problem, relpath
 
 # Header names compare without accents, case, spaces, punctuation: "Adresse e-mail" → adresseemail.
@@ -28,9 +28,13 @@ _COLUMNS = {
         "last": "lastname surname familyname nomdefamille achternaam familienaam",
         "language": "language lang langue taal voertaal sprache",
         "consent_date": "consent consentdate dateofconsent consentement dateconsentement "
-        "dateduconsentement toestemming datumtoestemming toestemmingsdatum",
+        "dateduconsentement toestemming datumtoestemming toestemmingsdatum "
+        # the headers of `plp members export --format csv`, so an export imports again
+        "consentgivenon consentementdonnele toestemminggegevenop einwilligungerteiltam "
+        "einwilligung einwilligungsdatum",
         "consent_method": "consentmethod howconsented modeconsentement methodeconsentement "
-        "wijzetoestemming toestemmingswijze",
+        "wijzetoestemming toestemmingswijze howconsentwasgiven manieredontleconsentementaetedonne "
+        "hoedetoestemmingwerdgegeven artdereinwilligung",
     }.items()
 }
 _LANGUAGES = {
@@ -45,6 +49,19 @@ _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # C0, DEL, C1 (NEL), separators
 # What a header decoder or a URL decoder would turn into a line break or another header.
 _ENCODED = re.compile(r"=\?[^?]*\?[bBqQ]\?|%0[aAdD]|\\[rn]")
+# Consent without a date cannot be shown when a member or the authority asks for it.
+_STATE_IT = (
+    'or state one date for the whole sheet with --consent-date YYYY-MM-DD --consent-text "…"'
+)
+NO_CONSENT_DATE = "no consent date"
+NO_CONSENT_DATE_FIX = (
+    f"add the date this person agreed (DD/MM/YYYY) in the consent column, {_STATE_IT}"
+)
+NO_CONSENT_COLUMN = "no consent date column, so no member's consent has a date"
+NO_CONSENT_COLUMN_FIX = (
+    "add a column 'date du consentement' / 'datum toestemming' / 'consent date' with the date "
+    f"each person agreed, {_STATE_IT}"
+)
 
 
 @dataclass(frozen=True)
@@ -68,8 +85,14 @@ class Sheet:
     ignored_columns: tuple[str, ...]
 
 
-def read_sheet(path: Path, languages: tuple[str, ...], today: date) -> Sheet:
-    """Parse and check every row; raise ContentError listing every bad row (line and reason)."""
+def read_sheet(
+    path: Path, languages: tuple[str, ...], today: date, consent_stated: bool = False
+) -> Sheet:
+    """Parse and check every row; raise ContentError listing every bad row (line and reason).
+
+    A row must say when the person agreed unless the coordinator states a date for the whole
+    sheet (`consent_stated`): consent without a date cannot be shown when asked for.
+    """
     where = relpath(path)
     raw = path.read_bytes()
     _refuse_workbook(raw, where)
@@ -92,6 +115,10 @@ def read_sheet(path: Path, languages: tuple[str, ...], today: date) -> Sheet:
         )
     rows: list[SheetRow] = []
     problems: list[Problem] = []
+    dated = not consent_stated
+    if dated and "consent_date" not in columns:
+        problems.append(Problem(where, 1, NO_CONSENT_COLUMN, NO_CONSENT_COLUMN_FIX))
+        dated = False  # said once for the sheet, not again on every row
     duplicates: list[Problem] = []
     seen: dict[str, int] = {}
     line = reader.line_num + 1
@@ -101,7 +128,7 @@ def read_sheet(path: Path, languages: tuple[str, ...], today: date) -> Sheet:
         if not any(c.strip() for c in cells):
             continue  # spreadsheets export trailing empty rows (";;;")
         errors: list[tuple[str, str]] = []
-        row = _check_row(start, values, languages, today, errors)
+        row = _check_row(start, values, languages, today, dated, errors)
         problems.extend(Problem(where, start, message, fix) for message, fix in errors)
         if row is None:
             continue
@@ -127,6 +154,7 @@ def _check_row(
     values: dict[str, str],
     languages: tuple[str, ...],
     today: date,
+    dated: bool,
     errors: list[tuple[str, str]],
 ) -> SheetRow | None:
     raw = values["email"]
@@ -170,8 +198,14 @@ def _check_row(
                     "correct the address or delete the row",
                 )
             )
+        else:
+            if needs_smtputf8(email):
+                errors.append((NEEDS_SMTPUTF8, SMTPUTF8_FIX))
     language = _language(values.get("language", ""), languages, errors)
+    before = len(errors)
     consent_date = _consent(values.get("consent_date", ""), today, errors)
+    if dated and consent_date is None and len(errors) == before:
+        errors.append((NO_CONSENT_DATE, NO_CONSENT_DATE_FIX))
     if errors:
         return None
     return SheetRow(line, email, name, language, consent_date, values.get("consent_method", ""))

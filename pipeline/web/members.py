@@ -134,6 +134,12 @@ async def subscribe(request: Request) -> Response:
             form.get("name", ""),
             lang,
         )
+    except subscriptions.UndeliverableAddress:
+        error = _(
+            "This address has accents or other non-ASCII letters before the @, which our "
+            "e-mails cannot reach yet: use another address."
+        )
+        return _subscribe_page(request, plp, lang, error=error, status_code=400)
     except subscriptions.InvalidAddress:
         error = _("This is not an e-mail address: check it and try again.")
         return _subscribe_page(request, plp, lang, error=error, status_code=400)

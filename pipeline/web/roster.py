@@ -10,9 +10,13 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from ..addresses import NEEDS_SMTPUTF8, SMTPUTF8_FIX
 from ..coordinator import console
-from ..errors import ContentError, PlpError
+from ..errors import ContentError, PlpError, Problem
+from ..i18n import N_
 from ..model import Plp
+from ..roster.importer import StatedConsentError, StatedProblem
+from ..roster.spreadsheet import NO_CONSENT_COLUMN, NO_CONSENT_DATE
 from .coordinators import actions_of, bound, csrfs, for_plp, page, state_of, translator
 from .guard import MAX_UPLOAD
 
@@ -55,17 +59,26 @@ async def import_sheet(request: Request, who, plp: Plp, form) -> Response:
             request, who, plp, {}, notice=_("Choose a file."), status_code=400
         )
     data = await sheet.read(MAX_UPLOAD + 1)
+    stated = {name: _field(form, name) for name in ("consent_date", "consent_text")}
     try:
         report = await run_in_threadpool(
-            console.import_upload, state_of(request).desk, plp, data, sheet.filename, who.address
+            console.import_upload,
+            state_of(request).desk,
+            plp,
+            data,
+            sheet.filename,
+            who.address,
+            **stated,
+        )
+    except StatedConsentError as error:
+        notice = _(_STATED[error.problem]).format(value=error.value[:40])
+        return await members_page.__wrapped__(
+            request, who, plp, {}, notice=notice, stated=stated, status_code=400
         )
     except ContentError as error:
-        problems = [
-            (_("line {n}").format(n=p.line) + ": " if p.line else "") + f"{p.message} — {p.fix}"
-            for p in error.problems
-        ]
+        problems = [_problem_line(_, p) for p in error.problems]
         return await members_page.__wrapped__(
-            request, who, plp, {}, problems=problems, status_code=400
+            request, who, plp, {}, problems=problems, stated=stated, status_code=400
         )
     except PlpError as error:
         return await members_page.__wrapped__(
@@ -75,6 +88,41 @@ async def import_sheet(request: Request, who, plp: Plp, form) -> Response:
         n=report.imported, d=len(report.duplicates)
     )
     return await members_page.__wrapped__(request, who, plp, {}, notice=text)
+
+
+# The stated consent's fields, named as the form labels them.
+_STATED = {
+    StatedProblem.NOT_A_DATE: N_("Consent date: {value} is not a date; write it as YYYY-MM-DD."),
+    StatedProblem.IN_THE_FUTURE: N_(
+        "Consent date: {value} is in the future; give the day the members agreed."
+    ),
+    StatedProblem.NO_TEXT: N_("Consent wording: give the wording the members agreed to."),
+}
+# The import's refusals that concern what this form offers, in the console's words.
+_PROBLEMS = {
+    NO_CONSENT_DATE: N_(
+        "add the date this person agreed (DD/MM/YYYY) in the consent column, or give one date "
+        "and its wording for the whole sheet in the form"
+    ),
+    NO_CONSENT_COLUMN: N_(
+        "add a column with the date each person agreed, or give one date and its wording for "
+        "the whole sheet in the form"
+    ),
+    NEEDS_SMTPUTF8: SMTPUTF8_FIX,  # the CLI's words, translated in web.po
+}
+
+
+def _problem_line(_, p: Problem) -> str:
+    """One refused line as the console shows it (translated where the console words it)."""
+    where = _("line {n}").format(n=p.line) + ": " if p.line else ""
+    if p.message in _PROBLEMS:
+        return f"{where}{_(p.message)} — {_(_PROBLEMS[p.message])}"
+    return f"{where}{p.message} — {p.fix}"
+
+
+def _field(form, name: str) -> str:
+    value = form.get(name)
+    return value[:1000] if isinstance(value, str) else ""
 
 
 def _member_id(request: Request) -> int:

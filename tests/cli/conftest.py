@@ -29,12 +29,12 @@ from tests.conftest import TODAY, write_project
 # The coordinator's members, as their spreadsheet saves them: `;`-separated, Dutch headers,
 # one language left empty and one in capitals (both mean the PLP's language).
 LEDEN_CSV = """\
-Naam;E-mailadres;Taal
-An Peeters;an.peeters@example.org;nl
-Jef Claes;jef.claes@example.net;nl
-Mieke Vermeulen;mieke@vermeulen.example.org;nl
-Luc Dubois;luc.dubois@example.net;NL
-Sofie Wouters;sofie@bergveld.test;
+Naam;E-mailadres;Taal;Toestemming
+An Peeters;an.peeters@example.org;nl;12/03/2025
+Jef Claes;jef.claes@example.net;nl;12/03/2025
+Mieke Vermeulen;mieke@vermeulen.example.org;nl;2025-04-01
+Luc Dubois;luc.dubois@example.net;NL;12/03/2025
+Sofie Wouters;sofie@bergveld.test;;12/03/2025
 """
 LEDEN = (
     "an.peeters@example.org",

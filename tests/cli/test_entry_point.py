@@ -23,7 +23,9 @@ def test_usage_errors_exit_1_not_2(project):
 
 
 def test_a_question_left_unanswered_aborts_with_exit_1(project):
-    project.write("leden.csv", "Naam;E-mailadres\nAn Peeters;an.peeters@example.org\n")
+    project.write(
+        "leden.csv", "Naam;E-mailadres;Toestemming\nAn Peeters;an.peeters@example.org;1/9/2025\n"
+    )
     ok(project.plp("members", "import", "leden.csv", "--plp", PLP))
     result = project.run("members", "forget", "an.peeters@example.org")  # stdin: end of file
     assert result.exit_code == 1 and result.stderr.rstrip().endswith("Aborted.")

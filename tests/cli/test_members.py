@@ -48,7 +48,8 @@ def test_import_reads_the_coordinators_semicolon_sheet_with_dutch_headers(projec
 
 def test_import_reads_a_windows_1252_sheet_with_commas_and_french_headers(project):
     sheet = (
-        "nom,courriel,langue\r\nHélène Dupont,helene@example.org,fr\r\nJan Maes,jan@x.test,nl\r\n"
+        "nom,courriel,langue,date du consentement\r\n"
+        "Hélène Dupont,helene@example.org,fr,02/09/2025\r\nJan Maes,jan@x.test,nl,02/09/2025\r\n"
     )
     project.write("membres.csv", sheet.encode("cp1252"))
     out = ok(project.plp("members", "import", "membres.csv", "--plp", "bois-fleuri"))
@@ -58,7 +59,11 @@ def test_import_reads_a_windows_1252_sheet_with_commas_and_french_headers(projec
 
 
 def test_import_is_all_or_nothing(project):
-    project.write("leden.csv", "Naam;E-mailadres\nAn;an@example.org\nJef;geen-adres\nMie;\n")
+    project.write(
+        "leden.csv",
+        "Naam;E-mailadres;Toestemming\nAn;an@example.org;1/9/2025\nJef;geen-adres;1/9/2025\n"
+        "Mie;;1/9/2025\n",
+    )
     out = refused(project.plp("members", "import", "leden.csv", "--plp", PLP))
     lines = out.splitlines()
     assert lines[0].startswith("leden.csv:3: e-mail address 'geen-adres' is not valid")

@@ -74,7 +74,9 @@ def test_demo_refuses_to_send_through_an_smtp_relay(project):
 
 def test_publish_sends_only_approved_bulletins(project):
     with_members(project)
-    project.write("zuid.csv", "Naam;E-mailadres;Taal\nJoris;joris@heidebeek.test;nl\n")
+    project.write(
+        "zuid.csv", "Naam;E-mailadres;Taal;Toestemming\nJoris;joris@heidebeek.test;nl;3/5/2025\n"
+    )
     ok(project.plp("members", "import", "zuid.csv", "--plp", "heidebeek-zuid"))
     ok(project.plp("bulletin", "draft", PLP))
     ok(project.plp("bulletin", "draft", "heidebeek-zuid"))

@@ -99,6 +99,21 @@ def test_the_coordinators_example_runs_verbatim(project):
     assert len(project.sent()) == 1 + 5  # the coordinator's test copy, then each member's
 
 
+def test_the_import_example_runs_verbatim(project):
+    steps = console_example("Import refuses what plp could not honour later, by line:")
+    assert [args[:4] for args, _ in steps] == [["members", "import", "leden.csv", "--plp"]] * 2
+    undated = LEDEN_CSV.replace("nl;2025-04-01", "nl;")  # Mieke's row, line 4, has no date
+    assert undated != LEDEN_CSV
+    project.write("leden.csv", undated)
+    (refused, shown), (stated, shown_after) = steps
+    result = project.plp(*refused)
+    assert result.exit_code == 1, result.output
+    assert_shown(refused, shown, result.output)
+    result = project.plp(*stated)
+    assert result.exit_code == 0, result.output
+    assert_shown(stated, shown_after, result.output)
+
+
 def test_the_problem_example_runs_verbatim(project):
     steps = console_example("A message with problems:")
     assert [args for args, _ in steps] == [["check"]]

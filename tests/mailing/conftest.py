@@ -7,6 +7,7 @@ root conftest's, shared with every folder.
 from __future__ import annotations
 
 import base64
+import datetime
 import email
 import email.policy
 import shutil
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.roster.importer import ImportReport, import_sheet
+from pipeline.roster.importer import ImportReport, StatedConsent, import_sheet
 from pipeline.state.members import Members
 from tests.conftest import SECRET  # noqa: F401 - still importable from here
 
@@ -34,10 +35,12 @@ def import_csv(
     *,
     consent_method: str | None = None,
 ) -> ImportReport:
-    """Import a spreadsheet through the library (what `plp members import` runs)."""
+    """Import a spreadsheet through the library (what `plp members import` runs); with a
+    `consent_text`, it is stated for rows without a date, as `--consent-date` does."""
     today = members.config.current_date()
+    stated = StatedConsent(datetime.date(2025, 1, 15), consent_text) if consent_text else None
     return import_sheet(
-        members, path, plp, languages, recorded_by, consent_text, consent_method, today
+        members, path, plp, languages, recorded_by, consent_text, consent_method, today, stated
     )
 
 

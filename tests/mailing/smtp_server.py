@@ -31,6 +31,7 @@ class Faults:
     rcpt_limit: int = 0  # per connection: 452 "too many recipients" after N accepted messages
     close_after: int = 0  # per connection: 421 and hang up at the next MAIL after N messages
     pipelining: bool = True  # offer PIPELINING (RFC 2920), as Postfix and providers do
+    smtputf8: bool = True  # offer SMTPUTF8 (RFC 6531); Postfix only with smtputf8_enable
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Received:
     sender: str
     recipient: str
     data: bytes
+    mail_options: tuple[str, ...] = ()
 
 
 class FaultyServer:
@@ -130,7 +132,14 @@ class FaultyServer:
             await asyncio.sleep(self.faults.delay)
         if recipient in self.faults.reject_data:
             return "554 5.7.1 Message refused by content filter"
-        self.messages.append(Received(envelope.mail_from, recipient, envelope.original_content))
+        self.messages.append(
+            Received(
+                envelope.mail_from,
+                recipient,
+                envelope.original_content,
+                tuple(envelope.mail_options),
+            )
+        )
         if recipient in self.faults.drop_after_data:
             server.transport.abort()
             await asyncio.Future()  # cancelled when aiosmtpd sees the connection gone
@@ -148,7 +157,7 @@ class _FaultySMTP(SMTP):
         super().__init__(
             owner,
             hostname="mx.example.org",
-            enable_SMTPUTF8=True,
+            enable_SMTPUTF8=owner.faults.smtputf8,  # read per connection
             tls_context=owner._tls_context,
             auth_require_tls=False,
             loop=owner._loop,

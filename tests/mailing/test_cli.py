@@ -19,7 +19,8 @@ from pipeline.tokens import UnsubscribeTokens
 from .conftest import write_registry
 
 SHEET = (
-    "Nom;Adresse e-mail;Langue\nJean Dupont;jean@example.org;fr\nEls Peeters;els@example.net;nl\n"
+    "Nom;Adresse e-mail;Langue;Date du consentement\n"
+    "Jean Dupont;jean@example.org;fr;14/03/2025\nEls Peeters;els@example.net;nl;2025-03-14\n"
 )
 
 
@@ -98,7 +99,9 @@ def test_importing_an_xlsx_says_to_save_it_as_csv(project):
 
 
 def test_a_bad_sheet_exits_1_listing_every_row_and_imports_nothing(project):
-    (project / "bad.csv").write_text("email;taal\nok@example.org;nl\nnope;nl\nx@example.org;de\n")
+    (project / "bad.csv").write_text(
+        "email;taal;toestemming\nok@example.org;nl;1/2/2025\nnope;nl;1/2/2025\nx@example.org;de;1/2/2025\n"
+    )
     result = run("import", "bad.csv", "--plp", "florval-centre")
     assert result.exit_code == 1
     lines = result.stderr.splitlines()

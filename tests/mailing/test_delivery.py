@@ -13,6 +13,7 @@ from pipeline.mailing.delivery import deliver
 from pipeline.mailing.report import LISTED, DeliveryReport, Outcome, delivery_progress
 from pipeline.mailing.smtp import SmtpMailer
 from pipeline.state.ledger import LedgerStatus
+from pipeline.state.members import NewMember
 
 from .composer import make_composer
 from .conftest import PLP, add_members, parse_strict
@@ -216,7 +217,10 @@ def test_rate_limit(send, store, smtp_server):
 
 
 def test_internationalised_addresses(send, store, smtp_server):
-    add_members(store, 0, extra=("zoë@example.org", "anne@exämple.example.net"))
+    add_members(store, 0, extra=("anne@exämple.example.net",))
+    # Import refuses a non-ASCII local part (the bulletin composer cannot carry one); the
+    # mailer still speaks SMTPUTF8 to a relay that offers it, for mail composed with one.
+    store.add(PLP, [NewMember("zoë@example.org", "Zoë", "nl", "ok", "v1", "test", "test")])
     report = send()
     assert report.sent == 2
     assert sorted(smtp_server.recipients()) == [

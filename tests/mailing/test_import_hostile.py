@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from pipeline.errors import ContentError
-from pipeline.roster.importer import import_sheet
+from pipeline.roster.importer import StatedConsent, import_sheet
 
 from .conftest import PLP
 
@@ -17,7 +17,8 @@ from .conftest import PLP
 def load(store, tmp_path, text: str):
     path = tmp_path / "leden.csv"
     path.write_text(text, encoding="utf-8")
-    return import_sheet(store, path, PLP, ("nl",), "test", "ok", None, date(2026, 11, 29))
+    stated = StatedConsent(date(2025, 1, 15), "ok")  # for rows without a date
+    return import_sheet(store, path, PLP, ("nl",), "test", "ok", None, date(2026, 11, 29), stated)
 
 
 @pytest.mark.parametrize(

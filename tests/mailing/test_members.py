@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.errors import ContentError, PlpError
-from pipeline.roster.importer import import_sheet
+from pipeline.roster.importer import StatedConsent, import_sheet
 from pipeline.state import members as members_module
 from pipeline.state import open_store
 from pipeline.state.ledger import LedgerStatus
@@ -32,8 +32,12 @@ def sheet(tmp_path: Path, text: str, encoding: str = "utf-8", name: str = "leden
 
 
 def load(store, path, languages=LANGS):
-    today = date(2026, 11, 29)
-    return import_sheet(store, path, PLP, languages, "Coördinator", "Ik ga akkoord.", None, today)
+    # These sheets are about other columns: the coordinator states the consent for rows
+    # without a date (tests/mailing/test_import_refusals.py covers the rule itself).
+    today, stated = date(2026, 11, 29), StatedConsent(date(2025, 1, 15), "Ik ga akkoord.")
+    return import_sheet(
+        store, path, PLP, languages, "Coördinator", "Ik ga akkoord.", None, today, stated
+    )
 
 
 def test_french_excel_sheet_with_bom_semicolons_and_split_names(store, tmp_path):

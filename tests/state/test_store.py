@@ -83,7 +83,9 @@ def test_statuses_in_sql_come_from_the_enums():
 def test_a_command_opens_the_database_once(tmp_path, monkeypatch):
     """`plp members import` then `list`: each command opens the private database once."""
     write_registry(tmp_path, {PLP: ["nl"]})
-    (tmp_path / "leden.csv").write_text("email;taal\nan@example.org;nl\n", encoding="utf-8")
+    (tmp_path / "leden.csv").write_text(
+        "email;taal;toestemming\nan@example.org;nl;2025-01-15\n", encoding="utf-8"
+    )
     monkeypatch.chdir(tmp_path)
     opened = []
     real = sqlite3.connect

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import html
 import io
 import re
 
@@ -21,12 +22,12 @@ RESUMED = "bergveld-handelskern"
 HEADER = "Nom;Adresse e-mail;Langue;Date du consentement\r\n"
 
 
-def upload(client, base: str, sheet: str, name: str = "leden.csv"):
+def upload(client, base: str, sheet: str, name: str = "leden.csv", **fields: str):
     page = client.get(f"{base}/members")
     action = f"{base}/members/import"
     return client.post(
         action,
-        data={"csrf": csrf(page.text, action)},
+        data={"csrf": csrf(page.text, action), **fields},
         files={"sheet": (name, sheet.encode("utf-8"), "text/csv")},
     )
 
@@ -45,6 +46,79 @@ def test_a_bad_sheet_imports_nothing_and_names_the_line(console):
     answer = upload(client, A, sheet)
     assert answer.status_code == 400 and 'role="alert"' in answer.text
     assert "Nothing was imported" in answer.text and "line 3:" in answer.text
+    assert count(console, PLP_A) == before
+
+
+def problems(page: str) -> list[str]:
+    """The refused lines the page lists, as the coordinator reads them."""
+    block = re.search(r'<div class="problems" role="alert">(.*?)</div>', page, re.S)[1]
+    return [html.unescape(item) for item in re.findall(r"<li>(.*?)</li>", block, re.S)]
+
+
+def test_rows_without_a_consent_date_are_refused_in_the_coordinators_language(console):
+    client = console.sign_in(PLP_A)
+    client.headers["Accept-Language"] = "fr"
+    before = count(console, PLP_A)
+    sheet = HEADER + "Anne;anne.date@example.org;nl;2026-01-05\r\nBart;bart@example.org;nl;\r\n"
+    answer = upload(client, A, sheet)
+    assert answer.status_code == 400
+    assert problems(answer.text) == [
+        "ligne 3: pas de date de consentement — ajoutez la date à laquelle cette personne a "
+        "donné son accord (JJ/MM/AAAA) dans la colonne du consentement, ou indiquez dans le "
+        "formulaire une date et son texte pour toute la feuille"
+    ]
+    assert count(console, PLP_A) == before  # all or nothing
+    no_column = upload(client, A, "Nom;Adresse e-mail\r\nBart;bart@example.org\r\n")
+    [line] = problems(no_column.text)
+    assert line.startswith("ligne 1: pas de colonne de date du consentement")
+    accents = upload(client, A, HEADER + "José;josé@example.org;nl;2026-01-05\r\n")
+    [line] = problems(accents.text)
+    assert line.startswith("ligne 2: la partie avant le @ contient des accents")
+    assert "(SMTPUTF8)" in line
+    assert count(console, PLP_A) == before
+
+
+def test_a_consent_stated_in_the_form_is_recorded_as_stated_by_the_coordinator(console):
+    client = console.sign_in(PLP_A)
+    form = client.get(f"{A}/members").text
+    assert 'type="date" id="consent_date" name="consent_date"' in form
+    assert '<textarea id="consent_text" name="consent_text"' in form
+    sheet = HEADER + "Carla;carla@example.org;nl;\r\nDirk;dirk@example.org;nl;15/02/2026\r\n"
+    wording = "Ik ontvang graag de nieuwsbrief van het BIN."
+    answer = upload(client, A, sheet, consent_date="2026-01-10", consent_text=wording)
+    assert answer.status_code == 200 and "2 member(s) imported" in answer.text
+    [carla] = console.consents("carla@example.org")
+    assert carla["given_on"] == "2026-01-10" and carla["text"] == wording
+    assert carla["method"].startswith("stated by the coordinator at import, not collected")
+    assert carla["recorded_by"] == console.role(PLP_A)  # who stated it
+    [dirk] = console.consents("dirk@example.org")
+    assert dirk["given_on"] == "2026-02-15" and "stated" not in dirk["method"]
+    log = client.get(f"{A}/audit").text
+    assert "2 imported, 0 already known; consent stated for 1" in log
+
+
+def test_a_bad_stated_consent_names_the_field_in_four_languages(console):
+    client = console.sign_in(PLP_A)
+    before = count(console, PLP_A)
+    sheet = HEADER + "Erik;erik@example.org;nl;\r\n"
+    said = {
+        "en": "Consent date: 10/01/2026 is not a date; write it as YYYY-MM-DD.",
+        "fr": "Date du consentement : 10/01/2026 n'est pas une date ; écrivez-la sous la forme "
+        "AAAA-MM-JJ.",
+        "nl": "Datum toestemming: 10/01/2026 is geen datum; schrijf ze als JJJJ-MM-DD.",
+        "de": "Datum der Einwilligung: 10/01/2026 ist kein Datum; schreiben Sie es als JJJJ-MM-TT.",
+    }
+    for lang, text in said.items():
+        client.headers["Accept-Language"] = lang
+        answer = upload(client, A, sheet, consent_date="10/01/2026", consent_text="Oui")
+        assert answer.status_code == 400
+        assert text in html.unescape(answer.text), lang
+        assert 'value="10/01/2026"' in answer.text  # what was typed stays in the form
+    client.headers["Accept-Language"] = "en"
+    answer = upload(client, A, sheet, consent_date="2026-01-10")
+    assert "Consent wording: give the wording the members agreed to." in answer.text
+    answer = upload(client, A, sheet, consent_date="2099-01-10", consent_text="Oui")
+    assert "Consent date: 2099-01-10 is in the future" in answer.text
     assert count(console, PLP_A) == before
 
 

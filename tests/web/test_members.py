@@ -270,3 +270,17 @@ def test_a_burst_of_one_click_posts_each_answered_once_its_own_change_is_stored(
         assert answers[url].status_code == 200 and answers[url].text == "Unsubscribed.\n"
         plp = UnsubscribeTokens(SECRET).read_token(url.rsplit("/", 1)[1])[1]
         assert service.member(address, plp).status is MemberStatus.UNSUBSCRIBED
+
+
+def test_an_address_the_bulletins_cannot_reach_is_refused_at_sign_up(service):
+    """Accents before the @ need SMTPUTF8, which bulletins do not use (import refuses them too);
+    accents after it are fine: that domain is mailed in its ASCII form."""
+    with service.client("192.0.2.11") as client:
+        answer = subscribe(client, "zoë@example.org")
+        assert answer.status_code == 400
+        assert "accenten of andere niet-ASCII-tekens vóór de @" in answer.text
+        assert confirmations(service, "zoë@example.org") == []
+        fine = subscribe(client, "zoe@bücher.example")
+        assert fine.status_code == 200
+    [mail] = confirmations(service, "zoe@xn--bcher-kva.example")
+    assert mail["To"].addresses[0].addr_spec == "zoe@xn--bcher-kva.example"  # no encoded word
