@@ -86,6 +86,16 @@ NOTE_PROBLEMS = {
 """The note's problems by rule id, as the coordinator reads them (the CLI's are English)."""
 
 
+STATE_WORDS = (
+    # The ledger's, the members' and the audit log's words, as the templates show them.
+    *(N_(w) for w in ("pending", "sending", "sent", "deferred", "failed", "uncertain")),
+    *(N_(w) for w in ("skipped", "active", "unsubscribed", "bounced", "erased")),
+    *(N_(w) for w in ("sign-in", "sign-out", "draft", "test-copy", "approve", "send-started")),
+    *(N_(w) for w in ("send-finished", "import", "unsubscribe", "erase")),
+)
+"""Enum values (LedgerStatus, MemberStatus, AuditAction) the console translates by value."""
+
+
 def note_problem(problem: Problem, _, *, numbered: bool = False) -> str:
     """One problem of the note in the coordinator's language, `line N: ` first if numbered."""
     known = NOTE_PROBLEMS.get(problem.rule)

@@ -98,6 +98,10 @@ def test_a_console_send_killed_with_plp_web_resumes_after_a_restart_with_no_dupl
         return False
 
     _wait_for(under_way, "the send never reached the sink")
+    again = client.post(  # pressed twice: the running send is the one shown, no second one
+        f"{BASE}/send", data={"csrf": csrf(approved.text, f"{BASE}/send"), "number": "1"}
+    )
+    assert again.status_code == 303
     console.process.kill()  # SIGKILL: the send thread dies with the process, mid-send
     console.process.wait(10)
     at_kill = len(sink.messages)

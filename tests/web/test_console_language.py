@@ -1,15 +1,19 @@
-"""The note's problems as the coordinator reads them: in the page's language, every rule the
-note can break, through the real `plp web`."""
+"""The console in the coordinator's language: the note's problems (every rule the note can
+break, through the real `plp web`), and every string its pages and handlers show, in the fr,
+nl and de catalogs."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from babel.messages.pofile import read_po
 
 from pipeline.checks import check_note
 from pipeline.config import load_config
 from pipeline.content import load_content
 from pipeline.i18n import gettext_for
-from pipeline.web.coordinators import NOTE_PROBLEMS
+from pipeline.web.coordinators import NOTE_PROBLEMS, STATE_WORDS
 
 from .conftest import REPO
 from .console_fixtures import PLP_A, console_fixture, csrf  # noqa: F401
@@ -71,3 +75,36 @@ def _placeholders(text: str) -> list[str]:
     import string
 
     return [name for _, name, _, _ in string.Formatter().parse(text) if name]
+
+
+SHOWN_BY = [
+    *sorted((REPO / "theme" / "templates" / "web" / "console").glob("*.html")),
+    REPO / "pipeline" / "web" / "coordinators.py",
+    REPO / "pipeline" / "web" / "roster.py",
+    REPO / "pipeline" / "coordinator" / "sessions.py",
+]
+MARKED = re.compile(r"""(?<!\w)N?_\(\s*((?:"(?:[^"\\]|\\.)*"\s*)+)\)""")
+TITLE = re.compile(r'\bpage\(\s*request,\s*"\w+",\s*"([^"]+)"')
+
+
+def _shown_strings() -> set[str]:
+    """What the console's templates and handlers pass to gettext, and the pages' titles."""
+    found = set()
+    for path in SHOWN_BY:
+        text = path.read_text(encoding="utf-8")
+        for m in MARKED.finditer(text):
+            found.add("".join(re.findall(r'"((?:[^"\\]|\\.)*)"', m[1])).replace('\\"', '"'))
+        found |= set(TITLE.findall(text))
+    return found
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl", "de"])
+def test_every_string_the_console_shows_is_in_the_catalog(lang):
+    catalogs = []
+    for domain in ("web", "plp"):
+        with (REPO / "pipeline" / "locale" / lang / "LC_MESSAGES" / f"{domain}.po").open("rb") as f:
+            catalogs.append(read_po(f))
+    shown = _shown_strings() | set(STATE_WORDS)
+    assert len(shown) > 100
+    missing = [s for s in sorted(shown) if not any(c.get(s) and c.get(s).string for c in catalogs)]
+    assert not missing, missing
