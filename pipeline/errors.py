@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
@@ -22,6 +22,10 @@ class Problem:
     message: str
     fix: str
     severity: Severity = Severity.ERROR
+    rule: str = field(default="", compare=False)
+    """A stable id of the rule broken (e.g. "personal.plate"), for a translated message."""
+    params: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    """The values the translated message names (e.g. (("value", "1-ABC-234"),))."""
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path

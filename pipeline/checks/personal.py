@@ -47,6 +47,13 @@ WEBMAIL_DOMAINS = frozenset(
 )  # fmt: skip
 """Mailbox providers for private persons: a role address never lives there."""
 
+RULES = {
+    "licence plate": "personal.plate",
+    "phone number": "personal.phone",
+    "e-mail address": "personal.email",
+}
+"""Each finding's stable rule id (the console translates the problem by it)."""
+
 Contacts = tuple[set[str], set[str], set[str]]
 """Phone numbers, e-mail addresses and web domains of roles (zones, coordinators)."""
 
@@ -98,7 +105,9 @@ def scan_personal_data(
     for index, view, phones in views:
         for line, what, value, fix in _findings(view, allowed, phones):
             key = (first_line + index + line, what, re.sub(r"\W", "", value).casefold())
-            found.setdefault(key, Problem(shown, key[0], f"{what} '{value}'", fix))
+            rule, params = RULES[what], (("value", value),)
+            problem = Problem(shown, key[0], f"{what} '{value}'", fix, rule=rule, params=params)
+            found.setdefault(key, problem)
     return list(found.values())
 
 

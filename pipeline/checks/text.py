@@ -53,15 +53,20 @@ def character_problems(text: str, shown: str, first_line: int = 1) -> list[Probl
     found: dict[int, list[str]] = {}
     for m in _CONTROL.finditer(text):
         found.setdefault(first_line + text.count("\n", 0, m.start()), []).append(m[0])
-    return [
-        Problem(
-            shown,
-            line,
-            "invisible control character " + ", ".join(dict.fromkeys(_char_name(c) for c in chars)),
-            "delete it: retype the text around it (most editors do not show it)",
+    problems = []
+    for line, chars in found.items():
+        names = ", ".join(dict.fromkeys(_char_name(c) for c in chars))
+        problems.append(
+            Problem(
+                shown,
+                line,
+                "invisible control character " + names,
+                "delete it: retype the text around it (most editors do not show it)",
+                rule="text.control",
+                params=(("chars", names),),
+            )
         )
-        for line, chars in found.items()
-    ]
+    return problems
 
 
 def _char_name(char: str) -> str:
@@ -84,7 +89,14 @@ def output_problems(
     # As rendered: entities decoded, Markdown escapes gone (`%%PLP\_` still renders it).
     if RESERVED in html.unescape(text).replace("\\", ""):
         found.append(
-            Problem(shown, line, f"{what} contains {RESERVED!r}", "remove it: plp reserves it")
+            Problem(
+                shown,
+                line,
+                f"{what} contains {RESERVED!r}",
+                "remove it: plp reserves it",
+                rule="text.reserved",
+                params=(("reserved", RESERVED),),
+            )
         )
     loads: list[tuple[int, str]] = []
     probe = (text + seen(text)).lower()
@@ -109,6 +121,8 @@ def output_problems(
                 line + index,
                 f"{what}: '{words}' reads as loading a resource, which the e-mail refuses",
                 "reword it (e.g. 'src: x' instead of 'src=x', 'url (' instead of 'url(')",
+                rule="text.resource",
+                params=(("words", words),),
             )
         )
     return found
@@ -172,6 +186,8 @@ def image_problems(body: str, shown: str, body_line: int) -> list[Problem]:
                     body_line + body.count("\n", 0, m.start()),
                     f"image '{source}' has no alt text",
                     "describe the image: ![what it shows](file.jpg)",
+                    rule="image.alt",
+                    params=(("source", source),),
                 )
             )
     for m in _IMAGE_HTML.finditer(body):
@@ -183,6 +199,7 @@ def image_problems(body: str, shown: str, body_line: int) -> list[Problem]:
                     body_line + body.count("\n", 0, m.start()),
                     "image has no alt text",
                     'add alt="what it shows" to the <img>',
+                    rule="image.alt_html",
                 )
             )
     return found

@@ -110,4 +110,13 @@ def check_urgency(text: str, shown: str, first_line: int, *, heading: bool) -> l
     if found is None:
         return []
     line, words = found
-    return [Problem(shown, first_line + line, f"content marked urgent ('{words}')", URGENT_FIX)]
+    return [
+        Problem(
+            shown,
+            first_line + line,
+            f"content marked urgent ('{words}')",
+            URGENT_FIX,
+            rule="urgency.marked",
+            params=(("words", words),),
+        )
+    ]

@@ -183,6 +183,11 @@ def roster(desk: Desk, plp: Plp, search: str = "") -> Roster:
     )
 
 
+def member_of(desk: Desk, plp: Plp, member_id: int) -> Member:
+    """One member of the PLP (PlpError for another PLP's or an unknown id)."""
+    return _member(desk, plp, member_id)
+
+
 def _member(desk: Desk, plp: Plp, member_id: int) -> Member:
     member = desk.store.members.get(member_id)
     if member is None or member.plp != plp.slug:

@@ -63,6 +63,7 @@ ROUTES = [
     Route(f"{PLP}/members", roster.members_page, methods=["GET"]),
     Route(f"{PLP}/members/import", roster.import_sheet, methods=["POST"]),
     Route(f"{PLP}/members/{{member:int}}/unsubscribe", roster.unsubscribe, methods=["POST"]),
+    Route(f"{PLP}/members/{{member:int}}/erase", roster.erase_page, methods=["GET"]),
     Route(f"{PLP}/members/{{member:int}}/erase", roster.erase, methods=["POST"]),
     Route(f"{PLP}/members.csv", roster.download, methods=["GET"]),
     Route(f"{PLP}/audit", roster.audit, methods=["GET"]),

@@ -19,8 +19,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from .. import urls
 from ..coordinator import console, sessions
 from ..coordinator.sending import delivery_lines
-from ..errors import ContentError, PlpError
-from ..i18n import gettext_for
+from ..errors import ContentError, PlpError, Problem
+from ..i18n import N_, gettext_for
 from ..model import Plp
 from ..state.ledger import LedgerStatus
 from ..tokens import LinkError
@@ -39,6 +39,71 @@ PREVIEW_HEADERS = {
     "X-Frame-Options": "SAMEORIGIN",
     "Cache-Control": "no-store",
 }
+
+
+PRIVACY = N_("remove it: messages never identify people (describe, don't name)")
+NOTE_PROBLEMS = {
+    "personal.plate": (N_("a licence plate: '{value}'"), PRIVACY),
+    "personal.phone": (
+        N_("a phone number: '{value}'"),
+        N_(
+            "only 101, 112 and the numbers in the registry may appear; remove it: messages "
+            "never identify people (describe, don't name)"
+        ),
+    ),
+    "personal.email": (
+        N_("an e-mail address: '{value}'"),
+        N_(
+            "use a role address from the registry (zone or coordinator); remove it: messages "
+            "never identify people"
+        ),
+    ),
+    "urgency.marked": (
+        N_("marked urgent ('{words}')"),
+        N_(
+            "plp carries non-urgent messages only: urgent alerts go by BE-Alert, SMS or voice "
+            "message, and facts are reported to the police on 101 (112 in an emergency)"
+        ),
+    ),
+    "text.control": (
+        N_("an invisible control character ({chars})"),
+        N_("delete it: retype the text around it (most editors do not show it)"),
+    ),
+    "text.reserved": (N_("it contains '{reserved}'"), N_("remove it: plp reserves it")),
+    "text.resource": (
+        N_("'{words}' reads as loading a resource, which the e-mail refuses"),
+        N_("reword it (e.g. 'src: x' instead of 'src=x', 'url (' instead of 'url(')"),
+    ),
+    "image.alt": (
+        N_("image '{source}' has no alt text"),
+        N_("describe the image: ![what it shows](file.jpg)"),
+    ),
+    "image.alt_html": (
+        N_("image has no alt text"),
+        N_('add alt="what it shows" to the <img>'),
+    ),
+}
+"""The note's problems by rule id, as the coordinator reads them (the CLI's are English)."""
+
+
+STATE_WORDS = (
+    # The ledger's, the members' and the audit log's words, as the templates show them.
+    *(N_(w) for w in ("pending", "sending", "sent", "deferred", "failed", "uncertain")),
+    *(N_(w) for w in ("skipped", "active", "unsubscribed", "bounced", "erased")),
+    *(N_(w) for w in ("sign-in", "sign-out", "draft", "test-copy", "approve", "send-started")),
+    *(N_(w) for w in ("send-finished", "import", "unsubscribe", "erase")),
+)
+"""Enum values (LedgerStatus, MemberStatus, AuditAction) the console translates by value."""
+
+
+def note_problem(problem: Problem, _, *, numbered: bool = False) -> str:
+    """One problem of the note in the coordinator's language, `line N: ` first if numbered."""
+    known = NOTE_PROBLEMS.get(problem.rule)
+    if known is None:  # a rule without a translation yet: its English words beat nothing
+        text = f"{problem.message} — {problem.fix}"
+    else:
+        text = f"{_(known[0]).format(**dict(problem.params))} — {_(known[1])}"
+    return (_("line {n}").format(n=problem.line) + ": " if numbered else "") + text
 
 
 def state_of(request: Request):
@@ -360,7 +425,7 @@ async def redraft(request: Request, who, plp: Plp, form) -> Response:
             console.redraft, state_of(request).desk, plp, note, who.address
         )
     except ContentError as error:
-        problems = [f"{p.message} — {p.fix}" for p in error.problems]
+        problems = [note_problem(p, _, numbered="\n" in note.strip()) for p in error.problems]
         return await _again(request, who, plp, note=note, problems=problems, status_code=400)
     except PlpError as error:
         return await _again(request, who, plp, note=note, notice=str(error), status_code=400)

@@ -17,7 +17,16 @@ from ..i18n import N_
 from ..model import Plp
 from ..roster.importer import StatedConsentError, StatedProblem
 from ..roster.spreadsheet import NO_CONSENT_COLUMN, NO_CONSENT_DATE
-from .coordinators import actions_of, bound, csrfs, for_plp, page, state_of, translator
+from .coordinators import (
+    _not_found,
+    actions_of,
+    bound,
+    csrfs,
+    for_plp,
+    page,
+    state_of,
+    translator,
+)
 from .guard import MAX_UPLOAD
 
 
@@ -141,6 +150,30 @@ async def unsubscribe(request: Request, who, plp: Plp, form) -> Response:
             who.address,
         )
     return RedirectResponse(actions_of(plp)["members"], 303)
+
+
+@for_plp()
+async def erase_page(request: Request, who, plp: Plp, form) -> Response:
+    """GET /coordinator/{plp}/members/{member}/erase: what goes, and one button to confirm
+    (erasing cannot be undone: never a single click from the list)."""
+    try:
+        member = await run_in_threadpool(
+            console.member_of, state_of(request).desk, plp, _member_id(request)
+        )
+    except PlpError:
+        return _not_found(request)
+    action = request.url.path
+    return page(
+        request,
+        "erase",
+        "Erase a member",
+        who,
+        plp=plp,
+        member=member,
+        action=action,
+        csrf=state_of(request).pages.csrf(bound(action, who)),
+        actions=actions_of(plp),
+    )
 
 
 @for_plp()

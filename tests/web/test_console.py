@@ -61,6 +61,8 @@ def test_the_whole_flow_from_link_to_report_and_a_second_send_does_nothing(conso
     tested = client.post(f"{A}/test", data={"csrf": csrf(drafted.text, f"{A}/test")})
     assert tested.status_code == 200 and f"Test copy sent to {role}" in tested.text
     assert console.mails_to(role) == before_role + 1  # one edition (nl)
+    copies = [m for m in console.outbox().values() if to(m) == role and m["List-Unsubscribe"]]
+    assert copies and str(copies[-1]["Subject"]).startswith("[Testexemplaar] ")  # a test, in nl
     assert members_mails(console, PLP_A) == before_members == 0
 
     approved = client.post(

@@ -32,6 +32,11 @@ def upload(client, base: str, sheet: str, name: str = "leden.csv", **fields: str
     )
 
 
+def store_has(console, address: str) -> bool:
+    with open_store(console.config) as store:
+        return bool(store.members.find(address))
+
+
 def count(console, slug: str) -> int:
     with open_store(console.config) as store:
         return len(store.members.list(slug))
@@ -159,6 +164,7 @@ def test_one_member_unsubscribed_then_erased_and_every_action_in_the_audit_log(c
     elsewhere = f"{A}/members/{theirs.id}/erase"  # another PLP's member under our URL
     session = hashlib.sha256(client.cookies["plp_console"].encode()).hexdigest()[:16]
     token = FormTokens(SECRET).make_token(f"{elsewhere}|{session}")  # a valid form, even
+    assert client.get(elsewhere).status_code == 404  # no page to confirm it either
     answer = client.post(elsewhere, data={"csrf": token}, follow_redirects=False)
     assert answer.status_code == 303  # the form was valid: nothing to do, back to the list
     with open_store(console.config) as store:
@@ -173,7 +179,13 @@ def test_one_member_unsubscribed_then_erased_and_every_action_in_the_audit_log(c
     with open_store(console.config) as store:
         assert store.members.get(member.id).status == "unsubscribed"
     listed = client.get(f"{A}/members")
-    client.post(f"{base}/erase", data={"csrf": csrf(listed.text, f"{base}/erase")})
+    assert f'action="{base}/erase"' not in listed.text  # no one-click erasure from the list
+    assert f'href="{base}/erase"' in listed.text
+    confirm = client.get(f"{base}/erase")
+    assert confirm.status_code == 200 and "weg@example.org" in confirm.text
+    assert "cannot be undone" in confirm.text and "Erase for good" in confirm.text
+    assert store_has(console, "weg@example.org")  # showing the page changed nothing
+    client.post(f"{base}/erase", data={"csrf": csrf(confirm.text, f"{base}/erase")})
     assert "weg@example.org" not in client.get(f"{A}/members").text
     with open_store(console.config) as store:
         assert store.members.find("weg@example.org") == []

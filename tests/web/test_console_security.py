@@ -105,6 +105,8 @@ def test_sign_out_ends_the_session_and_voids_unused_links(console):
     thief.cookies.set("plp_console", cookie, path="/coordinator")
     assert thief.get(f"{A}/", follow_redirects=False).status_code == 303
     assert _post_link(console, unused).status_code == 400
+    audit = console.sign_in(PLP_A).get(f"{A}/audit").text
+    assert "<td>sign-out</td>" in audit
 
 
 def test_the_session_cookie_is_httponly_strict_and_scoped_and_no_redirect_is_open(console):
@@ -137,6 +139,26 @@ def test_forms_without_their_token_or_with_another_sessions_are_refused(console)
     anonymous = console.client()
     assert anonymous.post("/coordinator/", data={"email": "a@b.test"}).status_code == 403
     assert "Bulletin 1 of" not in client.get(f"{A}/").text  # nothing was drafted
+
+
+def test_every_form_of_the_console_refuses_a_post_without_its_token(console):
+    """The walk of every POST route of one's own PLP, and the sign-in and sign-out forms:
+    no token, or a token of another form, is 403 and changes nothing."""
+    client = console.sign_in(PLP_A)
+    posts = [path for method, path in console_urls(PLP_A) if method == "POST"]
+    posts += ["/coordinator/signout", "/coordinator/signin/any-token"]
+    assert len(posts) >= 9
+    before = client.get(f"{A}/audit").text.count("<tr>")
+    page = client.get(f"{A}/")
+    for path in posts:
+        for data in ({}, {"csrf": "forged"}, {"csrf": csrf(page.text, f"{A}/draft")}):
+            if path == f"{A}/draft" and data.get("csrf") not in (None, "forged"):
+                continue  # that one is this form's own token
+            answer = client.post(path, data={**data, "number": "1", "note": "x"})
+            assert answer.status_code == 403, (path, data)
+            assert "This form has expired" in answer.text
+    assert client.get(f"{A}/").status_code == 200  # still signed in: the sign-out was refused
+    assert client.get(f"{A}/audit").text.count("<tr>") == before  # nothing was done
 
 
 def test_console_pages_carry_the_members_pages_headers(console):
