@@ -8,6 +8,8 @@ from .model import Category
 # works opened from disk (file://), where a folder link would not find its index.
 ROOT = "index.html"
 SITEMAP = "sitemap.xml"
+NOT_FOUND = "404.html"
+"""What the web server answers for a missing page (nginx `error_page 404 /404.html;`)."""
 ASSETS = "theme"
 STATIC_PAGES = ("about", "report", "privacy")
 

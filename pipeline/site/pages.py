@@ -9,7 +9,7 @@ from typing import Any
 
 from .. import urls
 from ..i18n import category_name, format_day, gettext_for, kind_name, reporting_rule
-from ..model import CATEGORY_ORDER, Category, Message, Plp
+from ..model import CATEGORY_ORDER, Category, Message, Plp, TargetKind
 from .bulletins import WebBulletin
 from .scope import Scope, is_national
 from .views import Views
@@ -41,6 +41,7 @@ def all_pages(
 ) -> Iterator[PageSpec]:
     """The pages of one build, in no particular order."""
     yield root_page(scope, site_name)
+    yield not_found_page(scope)
     for lang in scope.languages:
         yield home_page(scope, views, lang)
         yield directory_page(scope, lang)
@@ -67,23 +68,57 @@ def root_page(scope: Scope, site_name: str) -> PageSpec:
     for lang in scope.languages:
         _ = gettext_for(lang, "site")
         choices.append(
-            {
-                "lang": lang,
-                "home": urls.home(lang),
-                "directory": urls.directory(lang),
-                "rule": reporting_rule(lang),
+            _in_every_language(lang)
+            | {
                 "intro": _("Prevention messages from the police, in your language."),
                 "find_label": _("Find your PLP by commune or postcode"),
                 "search": _("Search"),
-                "footer": _(
-                    "Non-urgent prevention information from the police for Local Prevention "
-                    "Partnerships (PLP/BIN)."
-                ),
             }
         )
     return PageSpec(
         urls.ROOT, "root.html", site_name, {"choices": choices, "brand_path": urls.ROOT}
     )
+
+
+def not_found_page(scope: Scope) -> PageSpec:
+    """404.html: what the web server answers for a page that does not exist, in every language.
+
+    It is served at any address, so its links are rooted at the site's path (Renderer).
+    """
+    choices = []
+    for lang in scope.languages:
+        _ = gettext_for(lang, "site")
+        choices.append(
+            _in_every_language(lang)
+            | {
+                "not_found": _("Page not found"),
+                "explain": _(
+                    "This page does not exist, or no longer does. Messages and PLPs are "
+                    "listed from the home page."
+                ),
+                "go_home": _("Go to the home page"),
+                "find": _("Find your PLP"),
+            }
+        )
+    return PageSpec(
+        urls.NOT_FOUND, "404.html", "404", {"choices": choices, "brand_path": urls.ROOT}
+    )
+
+
+def _in_every_language(lang: str) -> dict[str, str]:
+    """What a page in every language (root, 404) says in each: links, the rule, the footer."""
+    _ = gettext_for(lang, "site")
+    return {
+        "lang": lang,
+        "home": urls.home(lang),
+        "directory": urls.directory(lang),
+        "rule": reporting_rule(lang),
+        "numbers": _("Police: 101 · emergency: 112"),
+        "footer": _(
+            "Non-urgent prevention information from the police for Local Prevention "
+            "Partnerships (PLP/BIN)."
+        ),
+    }
 
 
 def home_page(scope: Scope, views: Views, lang: str) -> PageSpec:
@@ -92,11 +127,19 @@ def home_page(scope: Scope, views: Views, lang: str) -> PageSpec:
     in_force = [m for m in scope.messages if m.lang == lang and m.in_force(scope.today)]
     national = [views.message(m) for m in in_force if is_national(m)]
     local = [views.message(m) for m in in_force if not is_national(m)][:HOME_LATEST]
+    # A language the site speaks but the police do not write in (English): its readers are
+    # sent to the messages in the other languages, with how many each has in force.
+    elsewhere = []
+    if lang not in scope.message_languages:
+        for other in scope.message_languages:
+            count = sum(1 for m in scope.messages if m.lang == other and m.in_force(scope.today))
+            elsewhere.append((other, urls.home(other), count))
     return PageSpec(
         urls.home(lang),
         "home.html",
         _("Prevention messages from the police"),
         {
+            "elsewhere": elsewhere,
             "national": national,
             "local": local,
             "categories": [
@@ -119,7 +162,10 @@ def directory_page(scope: Scope, lang: str) -> PageSpec:
             commune.id,
             {"name": commune.name(lang), "postcodes": " ".join(commune.postcodes), "plps": []},
         )
-        hubs = [(other, urls.hub(other, plp.slug)) for other in plp.languages]
+        # The name leads to the hub in the page's language when the PLP has one, else in its
+        # first language; its other languages follow as codes.
+        hub_lang = lang if lang in plp.languages else plp.languages[0]
+        others = [(o, urls.hub(o, plp.slug)) for o in plp.languages if o != hub_lang]
         terms = {plp.slug, *plp.names.values(), *commune.names.values(), *plp.postcodes}
         group["plps"].append(
             {
@@ -127,7 +173,9 @@ def directory_page(scope: Scope, lang: str) -> PageSpec:
                 "lang": lang if lang in plp.names else plp.languages[0],
                 "kind": kind_name(plp.kind, lang),
                 "postcodes": " ".join(plp.postcodes),
-                "hubs": hubs,
+                "hub": urls.hub(hub_lang, plp.slug),
+                "hub_lang": hub_lang,
+                "hubs": others,
                 "terms": " ".join(sorted(terms)).casefold(),
             }
         )
@@ -197,6 +245,15 @@ def message_page(scope: Scope, views: Views, m: Message) -> PageSpec:
         if lang in translations and scope.has_message(m.key, lang)
     )
     with_hub = {p.slug for p in scope.plps}
+    # A zone or a commune is named, and its PLPs that receive this version are linked; a PLP
+    # target is a link itself, "every PLP" leads to the directory.
+    concerned = []
+    if any(t.kind in (TargetKind.ZONE, TargetKind.COMMUNE) for t in m.targets):
+        reached = [p for p in scope.targeting.plps_for_message(m) if p.slug in with_hub]
+        concerned = sorted(
+            ((p.name(m.lang), urls.hub(m.lang, p.slug)) for p in reached),
+            key=lambda named: named[0].casefold(),
+        )
     return PageSpec(
         urls.message(m.lang, m.key),
         "message.html",
@@ -204,6 +261,7 @@ def message_page(scope: Scope, views: Views, m: Message) -> PageSpec:
         {
             "message": views.message(m),
             "targets": views.targets(m, lambda p: p.slug in with_hub and m.lang in p.languages),
+            "concerned": concerned,
             "translations": [
                 (lang, translations[lang].title, path)
                 for lang, path in alternates

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from functools import cache
 from typing import Any
+from urllib.parse import urlsplit
 
 from jinja2 import Environment
 from markupsafe import Markup
@@ -12,6 +13,7 @@ from markupsafe import Markup
 from .. import urls
 from ..i18n import NOT_URGENT, gettext_for, reporting_rule
 from .pages import PageSpec
+from .phones import link_numbers
 from .scope import Scope
 from .views import SiteMessageView
 
@@ -34,6 +36,7 @@ class Renderer:
         self.site_name = site_name
         env.globals["urls"] = urls
         env.filters["bdi"] = isolate
+        env.filters["phones"] = link_numbers
         self._pages = {(p.key, p.lang) for p in scope.content.pages}
         self._items: dict[tuple, Markup] = {}
         self._item_template = env.get_template("_item.html")
@@ -92,12 +95,23 @@ class Renderer:
         # pages) are the same for every folder fr/plp/*, so they are keyed on fr/plp/_.
         parts = here.split("/")[:-1]
         shared = "/".join(parts[:2] + ["_"] * (len(parts) - 2))
+        canonical: str | None = urls.absolute(self.site_url, here)
+        root = urlsplit(self.site_url).path.rstrip("/") + "/"
+
+        def href(target: str) -> str:
+            if here == urls.NOT_FOUND:
+                # Served in place of any missing page, at any depth: links start at the root.
+                return root + target
+            return urls.relative(target, here)
+
+        if here == urls.NOT_FOUND:
+            canonical = None  # not a page of its own
         context.update(
             page=page,
             title=page.title,
-            href=lambda target: urls.relative(target, here),
+            href=href,
             item=lambda view, summary=True, level=3: self._item(view, shared, lang, summary, level),
-            canonical=urls.absolute(self.site_url, here),
+            canonical=canonical,
             alternates=[(alt, path) for alt, path in page.alternates],
             feeds=page.feeds,
         )

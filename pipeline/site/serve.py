@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterable
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from .. import urls
+
 
 def snapshot(folders: Iterable[Path]) -> dict[Path, float]:
     """Modification time of every file under the watched folders (polling: no extra package)."""
@@ -24,6 +26,20 @@ def snapshot(folders: Iterable[Path]) -> dict[Path, float]:
 class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args) -> None:  # one line per request is noise here
         pass
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None):
+        """A missing page gets the site's 404 page, as the production server is told to."""
+        page = Path(self.directory) / urls.NOT_FOUND
+        if code != 404 or not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404, message)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
 
 def start_server(root: Path, host: str, port: int) -> ThreadingHTTPServer:

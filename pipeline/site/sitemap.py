@@ -17,6 +17,8 @@ def sitemap(pages: Iterable[PageSpec], site_url: str) -> str:
         ' xmlns:xhtml="http://www.w3.org/1999/xhtml">',
     ]
     for page in sorted(pages, key=lambda p: p.path):
+        if page.path == urls.NOT_FOUND:
+            continue  # not a page of its own: the answer for a missing one
         lines.append(f"<url><loc>{escape(urls.absolute(site_url, page.path))}</loc>")
         if len(page.alternates) > 1:
             for lang, path in page.alternates:

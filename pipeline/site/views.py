@@ -57,7 +57,7 @@ class Views:
         shown = []
         for t in m.targets:
             if t.kind is TargetKind.ALL:
-                shown.append(TargetView(_("Every PLP in Belgium")))
+                shown.append(TargetView(_("Every PLP in Belgium"), urls.directory(m.lang)))
             elif t.kind is TargetKind.ZONE and t.value in self.content.zones:
                 shown.append(TargetView(self.content.zones[t.value].name(m.lang)))
             elif t.kind is TargetKind.COMMUNE and t.value in self.content.communes:

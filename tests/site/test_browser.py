@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from contextlib import contextmanager
 
 import pytest
 
@@ -29,6 +30,8 @@ PAGE_TYPES = {
     "expired message": urls.message("nl", "holiday-watch-summer-2026"),
     "category": urls.category("de", "prevention"),
     "static page": urls.page("de", "report"),
+    "language without messages": urls.home("en"),
+    "404": urls.NOT_FOUND,
 }
 
 
@@ -112,6 +115,90 @@ def test_directory_search_filters_by_postcode_and_commune(browser, served):
     assert len(visible) == 1 and "Heidebeek-Zuid" in visible[0]
     status = browser.find_element("id", "found").text
     assert status.startswith("1 ")
+
+
+PHONE = {"width": 375, "height": 667, "deviceScaleFactor": 2, "mobile": True}
+"""A small phone's screen (iPhone SE): 375 × 667 CSS pixels."""
+
+
+@contextmanager
+def phone(browser):
+    """The browser as that phone: its viewport, its pixel ratio, the meta viewport honoured."""
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
+    try:
+        yield
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("kind", sorted(PAGE_TYPES))
+def test_header_and_rule_banner_take_at_most_a_quarter_of_a_phone_screen(browser, served, kind):
+    with phone(browser):
+        browser.get(f"{served}/{PAGE_TYPES[kind]}")
+        screen = browser.execute_script("return [window.innerWidth, window.innerHeight]")
+        assert screen == [375, 667], f"not a phone's viewport: {screen}"
+        header, rule = browser.execute_script(
+            "return ['header.site', 'aside.rule'].map("
+            "s => document.querySelector(s).getBoundingClientRect().toJSON())"
+        )
+    assert header["top"] == 0 and rule["top"] >= header["bottom"] - 1
+    taken = header["height"] + rule["height"]
+    assert taken <= 667 / 4, f"{kind}: header {header['height']:.0f} px + rule banner " + (
+        f"{rule['height']:.0f} px = {taken:.0f} px of 667"
+    )
+
+
+@pytest.mark.browser
+def test_a_phone_reaches_the_menu_from_the_header(browser, served):
+    with phone(browser):
+        browser.get(f"{served}/{urls.home('fr')}")
+        link = browser.find_element("css selector", "header.site .menu-link a")
+        assert link.is_displayed()
+        link.click()
+        menu = browser.find_element("id", "site-menu")
+        assert menu.is_displayed()
+        labels = [a.text for a in menu.find_elements("tag name", "a")]
+        assert "Trouver votre PLP" in labels and "Comment signaler" in labels
+        languages = browser.find_elements("css selector", "header.site .langs a")
+        # Codes on screen, the names for assistive technology (clipped to one pixel).
+        codes = [a.find_element("class name", "code") for a in languages]
+        assert [c.text for c in codes if c.is_displayed()] == ["NL", "DE", "EN"]
+        names = [a.find_element("class name", "name").rect for a in languages]
+        assert all(n["width"] <= 1 and n["height"] <= 1 for n in names)
+        assert [a.accessible_name for a in languages] == ["Nederlands", "Deutsch", "English"]
+
+
+@pytest.mark.browser
+def test_a_directory_search_that_finds_nothing_says_what_to_try(browser, served):
+    query = "Zzyzx $& <b>"
+    browser.get(f"{served}/{urls.directory('fr')}")
+    browser.find_element("id", "q").send_keys(query)
+    shown = [li for li in browser.find_elements("css selector", "#directory li")
+             if li.is_displayed()]  # fmt: skip
+    assert not shown
+    assert browser.find_element("id", "found").text == f"Aucun PLP trouvé pour « {query} »."
+    advice = browser.find_element("id", "none")
+    assert advice.is_displayed()
+    assert "code postal" in advice.text and "zone de police" in advice.text
+    advice.find_element("link text", "Afficher tous les PLP").click()
+    every = browser.find_elements("css selector", "#directory li")
+    assert every and all(li.is_displayed() for li in every)
+    assert not browser.find_element("id", "none").is_displayed()
+
+
+@pytest.mark.browser
+def test_without_javascript_the_directory_lists_every_plp_as_a_link(browser, served):
+    browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+    try:
+        browser.get(f"{served}/{urls.directory('nl')}?q=zzzz")  # from the root page's form
+        entries = browser.find_elements("css selector", "#directory li")
+        assert entries and all(li.is_displayed() for li in entries)
+        assert all(li.find_element("tag name", "a").get_attribute("href") for li in entries)
+        assert not browser.find_element("id", "none").is_displayed()
+        assert not browser.find_element("id", "find").is_displayed()
+    finally:
+        browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
 
 
 def test_nu_html_checker_reports_no_error(sample_site):

@@ -9,6 +9,7 @@
   if (!form || !input || !list) { return; }
   var items = list.querySelectorAll("li[data-terms]");
   var groups = list.querySelectorAll("section.commune");
+  var none = document.getElementById("none");
   function fold(text) {
     return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().trim();
   }
@@ -24,7 +25,11 @@
     groups.forEach(function (section) {
       section.hidden = !section.querySelector("li:not([hidden])");
     });
-    status.textContent = words.length ? status.dataset.template.replace("{count}", shown) : "";
+    var found = status.dataset.template.replace("{count}", shown);
+    // A function, so that "$&" and the like in what the reader typed stay as typed.
+    var missed = status.dataset.none.replace("{query}", function () { return input.value.trim(); });
+    status.textContent = words.length ? (shown ? found : missed) : "";
+    if (none) { none.hidden = !(words.length && !shown); }
   }
   form.hidden = false;
   form.addEventListener("submit", function (event) { event.preventDefault(); filter(); });
