@@ -7,7 +7,8 @@ import sys
 import click
 
 from ..content import read_content
-from ..errors import Severity
+from ..errors import PlpError, Severity
+from ..state import describe_state
 from ..targeting import Targeting
 from .common import config_from, guarded
 
@@ -23,6 +24,11 @@ def check(ctx: click.Context, strict: bool) -> None:
     errors = [p for p in problems if strict or p.severity is Severity.ERROR]
     for problem in problems:
         click.secho(str(problem), err=True, fg="red" if problem in errors else "yellow")
+    try:  # reached, and not written by a newer plp; its schema is left as it is
+        state = describe_state(config)
+    except PlpError as error:
+        click.secho(f"Error: {error}", fg="red", err=True)
+        errors.append(error)
     if errors:
         click.echo(f"{len(errors)} problem(s) to fix; nothing was changed.", err=True)
         sys.exit(1)
@@ -37,3 +43,4 @@ def check(ctx: click.Context, strict: bool) -> None:
         f"{len(content.messages)} messages ({reached} in force today), "
         f"{len(content.pages)} pages."
     )
+    click.echo(f"Private state: {state}.")

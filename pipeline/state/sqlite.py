@@ -53,8 +53,16 @@ class SqliteBackend:
             raise
         self._conn.execute("COMMIT")
 
-    def migrate(self, migrations: Sequence[Migration]) -> int:
-        """Bring the schema up to the last migration, each in its own transaction; the version."""
+    def version(self) -> int:
+        """The schema version recorded (0: an empty database)."""
+        found = self._conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+        ).fetchone()
+        return self._version() if found else 0
+
+    def migrate(self, migrations: Sequence[Migration]) -> list[Migration]:
+        """Bring the schema up to the last migration, each step in its own transaction (under
+        SQLite's write lock, so two processes never apply one twice); the steps applied."""
         self._conn.execute(
             "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY,"
             " summary TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)"
@@ -66,6 +74,7 @@ class SqliteBackend:
                 f"{self.path}: written by a newer plp (schema {version}, this one knows "
                 f"{latest}) — upgrade plp before using this private state"
             )
+        applied = []
         for migration in migrations:
             if migration.version <= version:
                 continue
@@ -79,7 +88,8 @@ class SqliteBackend:
                     "INSERT INTO schema_version (version, summary) VALUES (?, ?)",
                     (migration.version, migration.summary),
                 )
-        return max(version, latest)
+            applied.append(migration)
+        return applied
 
     def scrub(self) -> None:
         """Fold the WAL back into the database and empty it, so deleted data leaves no copy."""
@@ -88,6 +98,10 @@ class SqliteBackend:
     def close(self) -> None:
         """Close the connection."""
         self._conn.close()
+
+    def describe(self) -> str:
+        """Where the private state is, for messages."""
+        return f"SQLite {self.path}"
 
     def _version(self) -> int:
         row = self._conn.execute("SELECT max(version) FROM schema_version").fetchone()
