@@ -107,9 +107,10 @@ class Cluster:
         self.admin(f"CREATE DATABASE {TEMPLATE}")
         open_store(dataclasses.replace(config, database_url=self.url(TEMPLATE))).close()
 
-    def new_database(self) -> str:
+    def new_database(self, *, empty: bool = False) -> str:
+        """A new database: a copy of the migrated template, or empty (no schema at all)."""
         name = f"plp_test_{next(self._names)}"
-        self.admin(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
+        self.admin(f"CREATE DATABASE {name}" + ("" if empty else f" TEMPLATE {TEMPLATE}"))
         return name
 
     def drop(self, name: str) -> None:
@@ -137,6 +138,17 @@ def postgres_url(postgres_cluster):
     name = postgres_cluster.new_database()
     yield postgres_cluster.url(name)
     postgres_cluster.drop(name)
+
+
+@pytest.fixture
+def empty_config(config, request):
+    """`config` with an empty private state: no file under var/, or an empty database."""
+    if not config.database_url:
+        return config
+    cluster = request.getfixturevalue("postgres_cluster")
+    name = cluster.new_database(empty=True)
+    request.addfinalizer(lambda: cluster.drop(name))
+    return dataclasses.replace(config, database_url=cluster.url(name))
 
 
 @pytest.fixture(name="database_url", params=["sqlite", "postgres"])

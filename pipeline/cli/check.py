@@ -25,12 +25,15 @@ def check(ctx: click.Context, strict: bool) -> None:
     for problem in problems:
         click.secho(str(problem), err=True, fg="red" if problem in errors else "yellow")
     try:  # reached, and not written by a newer plp; its schema is left as it is
-        state = describe_state(config)
-    except PlpError as error:
+        state, unusable = describe_state(config), None
+    except PlpError as error:  # one line of its own, whatever else is wrong
         click.secho(f"Error: {error}", fg="red", err=True)
-        errors.append(error)
+        unusable = error
     if errors:
-        click.echo(f"{len(errors)} problem(s) to fix; nothing was changed.", err=True)
+        count = len(errors) + (unusable is not None)
+        click.echo(f"{count} problem(s) to fix; nothing was changed.", err=True)
+        sys.exit(1)
+    if unusable:
         sys.exit(1)
     targeting = Targeting(content)
     today = config.current_date()
