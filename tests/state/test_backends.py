@@ -81,6 +81,24 @@ def test_stores_opened_at_once_on_an_empty_database_migrate_it_once(empty_config
     assert versions == [m.version for m in MIGRATIONS]
 
 
+def test_opening_an_out_of_date_database_brings_it_up_to_date(empty_config, tmp_path):
+    old = open_backend(empty_config)
+    old.migrate(MIGRATIONS[:2])
+    old.execute(
+        "INSERT INTO members (plp, email, email_key, name, language, status, created, updated)"
+        " VALUES (?, 'old@example.org', 'old@example.org', 'Old', 'nl', 'active', ?, ?)",
+        (PLP, "2026-01-01T00:00:00+00:00", "2026-01-01T00:00:00+00:00"),
+    )
+    old.close()
+    with open_store(empty_config) as store:
+        assert [m.version for m in store.migrated] == [m.version for m in MIGRATIONS[2:]]
+        assert [m.email for m in store.members.list(PLP)] == ["old@example.org"]
+        add_members(store.members, 1, tmp=tmp_path)  # ids go on after the old rows
+        assert [m.id for m in store.members.list(PLP)] == [1, 2]
+    with open_store(empty_config) as again:
+        assert again.migrated == []
+
+
 def test_db_upgrade_applies_the_pending_steps_and_lists_them(content_tree, empty_config):
     root = content_tree()
     old = open_backend(empty_config)
