@@ -119,13 +119,29 @@ class PostgresBackend:
 
     def execute(self, sql: str, params: Sequence = ()) -> psycopg.Cursor:
         """Run one statement (placeholders are `?`, as for SQLite)."""
-        return self._conn.execute(placeholders(sql), params)
+        with self._lost():
+            return self._conn.execute(placeholders(sql), params)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """BEGIN … COMMIT, or ROLLBACK on any exception (all or nothing)."""
-        with self._conn.transaction():
+        with self._lost(), self._conn.transaction():
             yield
+
+    @contextmanager
+    def _lost(self) -> Iterator[None]:
+        """A connection that broke (the server restarted, the network went) is the user's to
+        fix, in one line; any other database error stays what it is, for the code to handle."""
+        try:
+            yield
+        except psycopg.OperationalError as exc:
+            if not self._conn.broken:
+                raise
+            raise PlpError(
+                f"{shown(self.url)}: lost the connection to the private database "
+                f"({_first_line(exc, self.url)}) — check that PostgreSQL is running, then run "
+                "the command again (a send resumes where it stopped)"
+            ) from None
 
     def version(self) -> int:
         """The schema version recorded (0: an empty database), without taking any lock."""

@@ -200,3 +200,19 @@ def test_a_failed_statement_undoes_its_transaction_and_the_store_goes_on(state, 
     assert [m.name for m in state.members.list(PLP)] == ["Lid 0"]
     with pytest.raises(PlpError):
         state.members.unsubscribe("nobody@example.org")
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_a_connection_lost_mid_command_is_one_line_and_nothing_half_done(
+    postgres_cluster, state, tmp_path
+):
+    add_members(state.members, 2, tmp=tmp_path)
+    pid = state.row("SELECT pg_backend_pid()")[0]
+    lost = pytest.raises(PlpError, match="lost the connection to the private database")
+    with lost as caught, state.transaction() as tx:
+        tx.execute("UPDATE members SET name = 'half'")
+        postgres_cluster.admin(f"SELECT pg_terminate_backend({pid})")  # as a restart would
+        tx.execute("UPDATE members SET status = 'x'")
+    assert "\n" not in str(caught.value) and str(caught.value).startswith("PLP_DATABASE_URL")
+    with open_store(state.members.config) as again:
+        assert {m.name for m in again.members.list(PLP)} == {"Lid 0", "Lid 1"}
