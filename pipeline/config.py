@@ -45,6 +45,7 @@ class Config:
     """The members' web service (`plp web`); links to it are built by pipeline.urls."""
     smtp_url: str | None = field(default=None, repr=False)  # may carry a password
     smtp_username: str | None = None
+    database_url: str | None = field(default=None, repr=False)  # may carry a password
     smtp_password: str | None = field(default=None, repr=False)
     smtp_concurrency: int = DEFAULTS["smtp_concurrency"]
     smtp_rate: float = DEFAULTS["smtp_rate"]

@@ -160,6 +160,14 @@ def path(value: object) -> Path:
     return Path(str(value).strip()).expanduser()
 
 
+def database_url(value: object) -> str:
+    url = str(value).strip()
+    scheme, sep, _ = url.partition("://")
+    if scheme not in ("postgresql", "postgres") or not sep:
+        raise ValueError("is not a PostgreSQL URL")
+    return url
+
+
 def _without_password(value: str) -> str:
     try:
         parts = urlsplit(value)
@@ -209,6 +217,16 @@ SETTINGS: tuple[Setting, ...] = (
         pelican="PLP_WEB_URL",
         env="PLP_WEB_URL",
         hint="use an absolute URL such as https://members.plp.example.org",
+    ),
+    # Names a server and may carry a password, like the relay: the environment only.
+    Setting(
+        "database_url",
+        "keep the private state in PostgreSQL instead of SQLite: "
+        "`postgresql://user:password@host:5432/plp` (see PostgreSQL below)",
+        database_url,
+        env="PLP_DATABASE_URL",
+        hint="use postgresql://user:password@host:5432/database",
+        default_doc="none: SQLite in `var/members.sqlite`",
     ),
     # The relay and its login belong to one machine, and the URL may carry a password:
     # the environment only.

@@ -2,6 +2,8 @@
 
     content_tree({...}, base="small" | "bulletin" | "sample", theme=False) -> project folder
     make_config(root=None, **field_overrides)                            -> Config
+    database_url   None (SQLite under var/); a module that imports `both_backends` from
+                   tests/postgres.py runs its tests on SQLite and on a real PostgreSQL
     golden(name, actual)        compares `actual` with golden/<name> beside the test module
 
 Plain functions behind the first two (`write_project`, `project_config`) serve module- and
@@ -26,6 +28,7 @@ import pytest
 
 from pipeline.config import Config, load_config
 from pipeline.state import open_store
+from tests.postgres import postgres_cluster, postgres_url  # noqa: F401 - shared fixtures
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 29)  # the sample content gives every active PLP a bulletin on this day
@@ -236,13 +239,21 @@ def content_tree(tmp_path: Path):
 
 
 @pytest.fixture
-def make_config(tmp_path: Path):
+def database_url() -> str | None:
+    """The private state's database: SQLite under var/ unless a module asks for both."""
+    return None
+
+
+@pytest.fixture
+def make_config(tmp_path: Path, database_url):
     """make_config(root=None, **field_overrides) -> the Config of `root` (default: tmp_path).
 
-    Pinned for tests (see PINNED), with var/, output/ and cache/ in tmp_path.
+    Pinned for tests (see PINNED), with var/, output/ and cache/ in tmp_path, the private
+    state in `database_url`'s backend.
     """
 
     def make(root: Path | None = None, **overrides) -> Config:
+        overrides.setdefault("database_url", database_url)
         return project_config(root or tmp_path, tmp_path, **overrides)
 
     return make

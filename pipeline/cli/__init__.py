@@ -11,6 +11,7 @@ from .build import build
 from .bulletin import bulletin
 from .check import check
 from .coordinator import coordinator
+from .db import db
 from .members import members
 from .publish import publish
 from .serve import serve
@@ -35,7 +36,7 @@ def cli(ctx: click.Context, root: str | None) -> None:
     ctx.ensure_object(dict)["root"] = root
 
 
-for command in (check, build, serve, web, bulletin, members, coordinator, publish):
+for command in (check, build, serve, web, bulletin, members, coordinator, publish, db):
     cli.add_command(command)
 
 

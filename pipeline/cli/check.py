@@ -7,7 +7,8 @@ import sys
 import click
 
 from ..content import read_content
-from ..errors import Severity
+from ..errors import PlpError, Severity
+from ..state import describe_state
 from ..targeting import Targeting
 from .common import config_from, guarded
 
@@ -23,8 +24,16 @@ def check(ctx: click.Context, strict: bool) -> None:
     errors = [p for p in problems if strict or p.severity is Severity.ERROR]
     for problem in problems:
         click.secho(str(problem), err=True, fg="red" if problem in errors else "yellow")
+    try:  # reached, and not written by a newer plp; its schema is left as it is
+        state, unusable = describe_state(config), None
+    except PlpError as error:  # one line of its own, whatever else is wrong
+        click.secho(f"Error: {error}", fg="red", err=True)
+        unusable = error
     if errors:
-        click.echo(f"{len(errors)} problem(s) to fix; nothing was changed.", err=True)
+        count = len(errors) + (unusable is not None)
+        click.echo(f"{count} problem(s) to fix; nothing was changed.", err=True)
+        sys.exit(1)
+    if unusable:
         sys.exit(1)
     targeting = Targeting(content)
     today = config.current_date()
@@ -37,3 +46,4 @@ def check(ctx: click.Context, strict: bool) -> None:
         f"{len(content.messages)} messages ({reached} in force today), "
         f"{len(content.pages)} pages."
     )
+    click.echo(f"Private state: {state}.")

@@ -396,7 +396,8 @@ class Ledger:
         last = ""
         while True:
             rows = self._store.rows(
-                "SELECT * FROM deliveries WHERE bulletin_id = ? AND (? IS NULL OR status = ?)"
+                "SELECT * FROM deliveries WHERE bulletin_id = ?"
+                " AND (CAST(? AS TEXT) IS NULL OR status = ?)"
                 " AND member_key > ? ORDER BY member_key LIMIT 1000",
                 (bulletin_id, status, status, last),
             )

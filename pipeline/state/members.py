@@ -16,7 +16,7 @@ from ..config import Config
 from ..errors import PlpError
 from ..tokens import load_secret, pseudonym
 from . import privacy
-from .schema import now
+from .schema import now, returned_id
 
 if TYPE_CHECKING:
     from .store import Store
@@ -106,20 +106,22 @@ class Members:
                 if existing:
                     known.append((person, MemberStatus(existing[0])))
                     continue
-                member_id = tx.execute(
-                    "INSERT INTO members (plp, email, email_key, name, language, status,"
-                    " created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        plp,
-                        person.email,
-                        key,
-                        person.name,
-                        person.language,
-                        MemberStatus.ACTIVE,
-                        stamp,
-                        stamp,
-                    ),
-                ).lastrowid
+                member_id = returned_id(
+                    tx.execute(
+                        "INSERT INTO members (plp, email, email_key, name, language, status,"
+                        " created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                        (
+                            plp,
+                            person.email,
+                            key,
+                            person.name,
+                            person.language,
+                            MemberStatus.ACTIVE,
+                            stamp,
+                            stamp,
+                        ),
+                    )
+                )
                 given_on = person.consent_given_on and person.consent_given_on.isoformat()
                 tx.execute(
                     "INSERT INTO consents (member_id, given_on, method, recorded_by, text,"
@@ -147,7 +149,8 @@ class Members:
     def find(self, email: str, plp: str | None = None) -> list[Member]:
         """Every membership of this address (in one PLP if given)."""
         rows = self._store.rows(
-            "SELECT * FROM members WHERE email_key = ? AND (? IS NULL OR plp = ?) ORDER BY id",
+            "SELECT * FROM members WHERE email_key = ?"
+            " AND (CAST(? AS TEXT) IS NULL OR plp = ?) ORDER BY id",
             (email_key(normalise(email)), plp, plp),
         )
         return [_member(row) for row in rows]
@@ -163,7 +166,7 @@ class Members:
         """How many members a send list would hold."""
         return self._store.row(
             "SELECT count(*) FROM members WHERE plp = ? AND status = ?"
-            " AND (? IS NULL OR language = ?)",
+            " AND (CAST(? AS TEXT) IS NULL OR language = ?)",
             (plp, MemberStatus.ACTIVE, lang, lang),
         )[0]
 
@@ -174,7 +177,7 @@ class Members:
             # Keyset pages hold no read transaction open during a long send.
             rows = self._store.rows(
                 "SELECT id, plp, email, name, language FROM members WHERE plp = ?"
-                " AND status = ? AND (? IS NULL OR language = ?) AND id > ?"
+                " AND status = ? AND (CAST(? AS TEXT) IS NULL OR language = ?) AND id > ?"
                 " ORDER BY id LIMIT ?",
                 (plp, MemberStatus.ACTIVE, lang, lang, last, PAGE),
             )

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..addresses import email_key, normalise
 from .members import Member, MemberStatus, _member
-from .schema import now
+from .schema import now, returned_id
 
 if TYPE_CHECKING:
     from .store import Store
@@ -55,7 +55,7 @@ class Signups:
         address = normalise(email)
         signup_id = self._store.write_returning_id(
             "INSERT INTO signups (plp, email, email_key, name, language, created, expires)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (
                 plp,
                 address,
@@ -106,20 +106,22 @@ class Signups:
                 "SELECT id FROM members WHERE plp = ? AND email_key = ?", (signup.plp, key)
             ).fetchone()
             if row is None:
-                member_id = tx.execute(
-                    "INSERT INTO members (plp, email, email_key, name, language, status,"
-                    " created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        signup.plp,
-                        signup.email,
-                        key,
-                        signup.name,
-                        signup.language,
-                        MemberStatus.ACTIVE,
-                        stamp,
-                        stamp,
-                    ),
-                ).lastrowid
+                member_id = returned_id(
+                    tx.execute(
+                        "INSERT INTO members (plp, email, email_key, name, language, status,"
+                        " created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                        (
+                            signup.plp,
+                            signup.email,
+                            key,
+                            signup.name,
+                            signup.language,
+                            MemberStatus.ACTIVE,
+                            stamp,
+                            stamp,
+                        ),
+                    )
+                )
             else:
                 member_id = row[0]
                 tx.execute(

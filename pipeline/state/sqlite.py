@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,6 +14,8 @@ from .schema import Migration
 # kill -9 safety needs only what the OS already holds (WAL + NORMAL survives a process crash);
 # surviving a power cut would need FULL, at the price of one fsync per ledger commit.
 SYNCHRONOUS = "NORMAL"
+
+BUSY_TIMEOUT = 30  # seconds a connection waits for another one's write lock
 
 
 class SqliteBackend:
@@ -26,12 +29,14 @@ class SqliteBackend:
         # isolation_level=None: transactions are opened by us (BEGIN IMMEDIATE), so a commit
         # happens exactly where the code says, which the ledger's guarantees rely on.
         try:
-            conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+            conn = sqlite3.connect(
+                path, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False
+            )
         except sqlite3.Error as exc:
             raise PlpError(f"{path}: cannot open the private database ({exc})") from None
         path.chmod(0o600)  # before the WAL exists: SQLite gives it the database file's mode
         conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA journal_mode=WAL")
+        _wal(conn)
         conn.execute(f"PRAGMA synchronous={SYNCHRONOUS}")
         # Erasure must leave no trace of an address in the file: zero freed cells and pages.
         conn.execute("PRAGMA secure_delete=ON")
@@ -53,8 +58,16 @@ class SqliteBackend:
             raise
         self._conn.execute("COMMIT")
 
-    def migrate(self, migrations: Sequence[Migration]) -> int:
-        """Bring the schema up to the last migration, each in its own transaction; the version."""
+    def version(self) -> int:
+        """The schema version recorded (0: an empty database)."""
+        found = self._conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+        ).fetchone()
+        return self._version() if found else 0
+
+    def migrate(self, migrations: Sequence[Migration]) -> list[Migration]:
+        """Bring the schema up to the last migration, each step in its own transaction (under
+        SQLite's write lock, so two processes never apply one twice); the steps applied."""
         self._conn.execute(
             "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY,"
             " summary TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)"
@@ -66,6 +79,7 @@ class SqliteBackend:
                 f"{self.path}: written by a newer plp (schema {version}, this one knows "
                 f"{latest}) — upgrade plp before using this private state"
             )
+        applied = []
         for migration in migrations:
             if migration.version <= version:
                 continue
@@ -79,7 +93,8 @@ class SqliteBackend:
                     "INSERT INTO schema_version (version, summary) VALUES (?, ?)",
                     (migration.version, migration.summary),
                 )
-        return max(version, latest)
+            applied.append(migration)
+        return applied
 
     def scrub(self) -> None:
         """Fold the WAL back into the database and empty it, so deleted data leaves no copy."""
@@ -89,9 +104,28 @@ class SqliteBackend:
         """Close the connection."""
         self._conn.close()
 
+    def describe(self) -> str:
+        """Where the private state is, for messages."""
+        return f"SQLite {self.path}"
+
     def _version(self) -> int:
         row = self._conn.execute("SELECT max(version) FROM schema_version").fetchone()
         return row[0] or 0
+
+
+def _wal(conn: sqlite3.Connection) -> None:
+    """Switch a file to WAL. On a new file, processes starting at once race for the switch,
+    which SQLite answers "database is locked" without waiting: try again (another one's switch
+    counts, the mode is the file's), for as long as a busy connection would wait."""
+    deadline = time.monotonic() + BUSY_TIMEOUT
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _statements(script: str) -> Iterator[str]:

@@ -5,7 +5,8 @@ the rest of the code asks it in domain words through its views (members, approva
         store.members.count_active("bergveld-centrum")
 
 A backend is a small interface (statements with `?` placeholders, transactions, migrations,
-scrubbing), so a PostgreSQL backend can follow without touching the views or their callers.
+scrubbing): SQLite under var/ (the embedded default, sqlite.py) or PostgreSQL when
+PLP_DATABASE_URL names one (postgres.py), behind the same views and their callers.
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from contextlib import contextmanager
 from typing import Any, Protocol
 
 from ..config import Config
+from ..errors import PlpError
 from .approvals import Approvals
 from .audit import Audit
 from .console import SignIns
 from .ledger import Ledger
 from .members import Members
-from .schema import MIGRATIONS, Migration
+from .schema import MIGRATIONS, Migration, returned_id
 from .signups import Signups
 
 
@@ -29,19 +31,32 @@ class Backend(Protocol):
     """What a database engine gives the store."""
 
     name: str
+    """"sqlite" or "postgres": for the few choices that differ (e.g. how senders share work)."""
 
     def execute(self, sql: str, params: Sequence = ()) -> Any:
-        """Run one statement; the result iterates over rows and has `rowcount`, `lastrowid`."""
+        """Run one statement; the result iterates over rows (by index and by column name) and
+        has `rowcount`. A new row's id comes from `INSERT … RETURNING id`."""
         ...
 
     def transaction(self) -> Any:
         """A context manager: all statements inside commit together, or none."""
         ...
 
-    def migrate(self, migrations: Sequence[Migration]) -> int: ...
+    def version(self) -> int:
+        """The schema version the database records (0: empty)."""
+        ...
+
+    def migrate(self, migrations: Sequence[Migration]) -> list[Migration]:
+        """Apply the pending steps, never one twice when processes start at once; refuse a
+        database of a newer plp (PlpError). Returns the steps applied."""
+        ...
 
     def scrub(self) -> None:
-        """Make deleted rows unrecoverable from the files (erasure)."""
+        """Make deleted rows unrecoverable from the files (erasure), as far as the engine can."""
+        ...
+
+    def describe(self) -> str:
+        """Where the state is, for messages (never a password)."""
         ...
 
     def close(self) -> None: ...
@@ -53,9 +68,15 @@ class Store:
 
     def __init__(self, backend: Backend, config: Config):
         self.backend = backend
-        self.schema_version = backend.migrate(MIGRATIONS)
+        try:
+            self.migrated = backend.migrate(MIGRATIONS)  # what `plp db upgrade` reports
+        except BaseException:
+            backend.close()
+            raise
+        self.schema_version = MIGRATIONS[-1].version
         self._lock = threading.RLock()
         self._depth = 0  # transactions open on this connection (guarded by the lock)
+        self._scrub_after_commit = False
         self.members = Members(self, config)
         self.approvals = Approvals(self)
         self.ledger = Ledger(self, config)
@@ -89,9 +110,9 @@ class Store:
             return tx.execute(sql, params).rowcount
 
     def write_returning_id(self, sql: str, params: Sequence = ()) -> int:
-        """One INSERT in its own transaction; the new row's id."""
+        """One `INSERT … RETURNING id` in its own transaction; the new row's id."""
         with self.transaction() as tx:
-            return tx.execute(sql, params).lastrowid
+            return returned_id(tx.execute(sql, params))
 
     @contextmanager
     def transaction(self) -> Iterator[Backend]:
@@ -114,15 +135,68 @@ class Store:
                     yield self.backend
                 finally:
                     self._depth = 0
+            if self._scrub_after_commit:
+                self._scrub_after_commit = False
+                self.backend.scrub()
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Inside a transaction: on an exception, undo what this block did (and re-raise),
+        keeping the rest of the transaction."""
+        with self.transaction() as tx:
+            tx.execute("SAVEPOINT plp_write")
+            try:
+                yield
+            except BaseException:
+                tx.execute("ROLLBACK TO SAVEPOINT plp_write")
+                tx.execute("RELEASE SAVEPOINT plp_write")
+                raise
+            tx.execute("RELEASE SAVEPOINT plp_write")
 
     def scrub(self) -> None:
-        """After an erasure: leave no copy of deleted data in the files."""
+        """After an erasure: leave no copy of deleted data in the files (as far as the
+        backend can); inside a transaction, once it has committed (VACUUM needs that)."""
         with self._lock:
-            self.backend.scrub()
+            if self._depth:
+                self._scrub_after_commit = True
+            else:
+                self.backend.scrub()
+
+
+def open_backend(config: Config) -> Backend:
+    """A connection to this installation's private state, its schema untouched: PostgreSQL
+    when PLP_DATABASE_URL is set, else SQLite under var/ (the embedded default)."""
+    if config.database_url:
+        from .postgres import PostgresBackend  # psycopg only for those who use it
+
+        return PostgresBackend(config.database_url)
+    from .sqlite import SqliteBackend
+
+    return SqliteBackend(config.members_db)
 
 
 def open_store(config: Config) -> Store:
-    """The private state of this installation (SQLite under var/, the embedded default)."""
-    from .sqlite import SqliteBackend
+    """The private state of this installation, its schema brought up to date."""
+    return Store(open_backend(config), config)
 
-    return Store(SqliteBackend(config.members_db), config)
+
+def describe_state(config: Config) -> str:
+    """`plp check`'s line about the private state: where it is and its schema version; a
+    database that cannot be reached, or was written by a newer plp, is a PlpError."""
+    if not config.database_url and not config.members_db.exists():
+        return f"SQLite {config.members_db}: not created yet (the first command that needs it does)"
+    backend = open_backend(config)
+    try:
+        version, latest = backend.version(), MIGRATIONS[-1].version
+        where = backend.describe()
+    finally:
+        backend.close()
+    if version > latest:
+        raise PlpError(
+            f"{where}: written by a newer plp (schema {version}, this one knows {latest})"
+            " — upgrade plp before using this private state"
+        )
+    if version < latest:
+        steps = latest - version
+        return f"{where}: schema {version}, {steps} step(s) behind — run `plp db upgrade`"
+    return f"{where}: schema {version}, up to date"

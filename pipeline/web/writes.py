@@ -88,15 +88,15 @@ class Writes:
     def _commit(self, batch: list[_Job]) -> list[tuple[bool, Any]]:
         outcomes: list[tuple[bool, Any]] = []
         try:
-            with self._store().transaction() as tx:
+            store = self._store()
+            with store.transaction():
                 for job in batch:
-                    tx.execute("SAVEPOINT plp_write")
                     try:
-                        outcomes.append((True, job.call(*job.args)))
+                        with store.savepoint():
+                            outcome = (True, job.call(*job.args))
                     except Exception as exc:  # that request's answer; the others go on
-                        tx.execute("ROLLBACK TO plp_write")
-                        outcomes.append((False, exc))
-                    tx.execute("RELEASE plp_write")
+                        outcome = (False, exc)
+                    outcomes.append(outcome)
         except Exception as exc:  # the transaction itself failed: nothing of it stands
             return [(False, exc)] * len(batch)
         return outcomes

@@ -105,6 +105,10 @@ EXAMPLES = {
     "PLP_SENDING_DOMAIN": ("mail.example.be", "mail.example.be"),
     "PLP_WEB_URL": ("https://leden.example.be/", "https://leden.example.be"),
     "PLP_SMTP_URL": ("smtps://relay.example.be:465", "smtps://relay.example.be:465"),
+    "PLP_DATABASE_URL": (
+        "postgresql://plp@db.example.be/plp",
+        "postgresql://plp@db.example.be/plp",
+    ),
     "PLP_SMTP_USERNAME": ("plp", "plp"),
     "PLP_SMTP_PASSWORD": (PASSWORD, PASSWORD),
     "PLP_SMTP_CONCURRENCY": ("9", 9),
@@ -248,9 +252,12 @@ def test_secrets_come_from_the_environment_only_and_stay_out_of_repr():
 
 def test_a_secret_is_never_quoted(project):
     short, url = "too-short-secret", f"http://plp:{PASSWORD}@relay.example.be"
-    problems = "\n".join(problems_of(project(), {"PLP_SECRET": short, "PLP_SMTP_URL": url}))
+    database = f"mysql://plp:{PASSWORD}@db.example.be/plp"
+    env = {"PLP_SECRET": short, "PLP_SMTP_URL": url, "PLP_DATABASE_URL": database}
+    problems = "\n".join(problems_of(project(), env))
     assert "PLP_SECRET: the value is shorter than 32 characters" in problems
     assert "'http://plp:***@relay.example.be' is not an SMTP URL" in problems
+    assert "'mysql://plp:***@db.example.be/plp' is not a PostgreSQL URL" in problems
     assert short not in problems and PASSWORD not in problems
 
 
@@ -259,6 +266,7 @@ def test_repr_of_a_config_shows_no_secret(project):
         "PLP_SECRET": SECRET,
         "PLP_SMTP_PASSWORD": PASSWORD,
         "PLP_SMTP_URL": f"smtps://plp:{PASSWORD}-url@relay.example.be",
+        "PLP_DATABASE_URL": f"postgresql://plp:{PASSWORD}-db@db.example.be/plp",
     }
     shown = repr(load_config(project(), env=env))
     assert "max_attempts=3" in shown

@@ -24,6 +24,7 @@ def main(settings: dict) -> None:
         smtp_url=settings.get("smtp_url"),
         smtp_concurrency=settings["concurrency"],
         smtp_rate=settings["rate"],
+        database_url=settings.get("database_url"),
     )
     state = open_store(config)
     store, ledger = state.members, state.ledger

@@ -8,6 +8,7 @@ import pytest
 
 from pipeline.errors import DeliveryError
 from pipeline.state import open_store
+from tests.postgres import both_backends  # noqa: F401 - runs each test on SQLite and PostgreSQL
 
 from .conftest import PLP
 

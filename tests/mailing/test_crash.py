@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.state.ledger import LedgerStatus
+from tests.postgres import both_backends  # noqa: F401 - runs each test on SQLite and PostgreSQL
 
 from .conftest import PLP, SECRET, add_members, parse_strict
 
@@ -38,6 +39,7 @@ def test_killed_at_random_points_then_resumed(tmp_path, store, ledger, smtp_serv
         "rate": 150.0,
         "bulletin": BID,
         "plp": PLP,
+        "database_url": store.config.database_url,
     }
     command = [sys.executable, "-m", "tests.mailing.send_child", json.dumps(settings)]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

@@ -11,6 +11,7 @@ import pytest
 from pipeline.mailing.delivery import deliver
 from pipeline.mailing.smtp import SmtpMailer
 from pipeline.state.ledger import LedgerStatus
+from tests.postgres import both_backends  # noqa: F401 - runs each test on SQLite and PostgreSQL
 
 from .composer import make_composer
 from .conftest import PLP, add_members

@@ -14,6 +14,7 @@ from pipeline.mailing.report import LISTED, DeliveryReport, Outcome, delivery_pr
 from pipeline.mailing.smtp import SmtpMailer
 from pipeline.state.ledger import LedgerStatus
 from pipeline.state.members import NewMember
+from tests.postgres import both_backends, stored_bytes  # noqa: F401 - SQLite and PostgreSQL
 
 from .composer import make_composer
 from .conftest import PLP, add_members, parse_strict
@@ -263,8 +264,7 @@ def test_an_address_echoed_by_the_server_is_not_kept_after_erasure(
     smtp_server.faults.reject_rcpt = {email}  # the 550 reply quotes the address
     assert [o.code for o in send().failed] == [550]
     store.forget(email)
-    files = [p for p in config.var_dir.iterdir() if p.name.startswith("members.sqlite")]
-    assert b"quirinus" not in b"".join(p.read_bytes() for p in files).lower()
+    assert b"quirinus" not in stored_bytes(config).lower()
 
 
 def test_progress_is_reported_once_per_member(send, store, smtp_server):

@@ -1,10 +1,12 @@
-"""The one private-state store: one connection, the whole schema, versioned migrations."""
+"""The one private-state store: one connection, the whole schema, versioned migrations; each
+test runs on SQLite and on PostgreSQL (tests/state/conftest.py) unless it is about SQLite's file."""
 
 from __future__ import annotations
 
 import sqlite3
 import stat
 
+import psycopg
 import pytest
 from click.testing import CliRunner
 
@@ -16,6 +18,7 @@ from pipeline.state.ledger import LedgerStatus
 from pipeline.state.members import MemberStatus
 from pipeline.state.schema import MIGRATIONS
 from tests.mailing.conftest import PLP, SECRET, add_members, write_registry
+from tests.postgres import sqlite_only
 
 # The tables of the first releases, as they created them one by one (no schema version).
 OLD_SCHEMA = """
@@ -31,14 +34,29 @@ INSERT INTO members VALUES (1, 'bergveld-centrum', 'old@example.org', 'old@examp
 """
 
 
+TABLES = {
+    "sqlite": "SELECT name FROM sqlite_master WHERE type = 'table'",
+    "postgres": "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",
+}
+
+
 def test_a_new_store_has_the_whole_schema_at_the_latest_version(config):
     with open_store(config) as store:
         assert store.schema_version == MIGRATIONS[-1].version
-        tables = {r[0] for r in store.rows("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"members", "consents", "approvals", "deliveries", "schema_version"} <= tables
+        tables = {r[0] for r in store.rows(TABLES[store.backend.name])}
+        versions = [r["version"] for r in store.rows("SELECT version FROM schema_version")]
+    expected = {"members", "consents", "approvals", "deliveries", "signups", "audit"}
+    assert expected | {"signin_links", "console_sessions", "schema_version"} <= tables
+    assert versions == [m.version for m in MIGRATIONS]
+
+
+@sqlite_only
+def test_the_sqlite_file_is_the_owners_alone(config):
+    open_store(config).close()
     assert stat.S_IMODE(config.members_db.stat().st_mode) == 0o600
 
 
+@sqlite_only
 def test_a_database_of_the_first_releases_is_adopted_with_its_members(config):
     config.members_db.parent.mkdir(parents=True)
     with sqlite3.connect(config.members_db) as old:
@@ -80,7 +98,7 @@ def test_statuses_in_sql_come_from_the_enums():
         assert f"'{status}'" not in source, f"the literal '{status}' is spelled in SQL"
 
 
-def test_a_command_opens_the_database_once(tmp_path, monkeypatch):
+def test_a_command_opens_the_database_once(tmp_path, monkeypatch, database_url):
     """`plp members import` then `list`: each command opens the private database once."""
     write_registry(tmp_path, {PLP: ["nl"]})
     (tmp_path / "leden.csv").write_text(
@@ -88,14 +106,15 @@ def test_a_command_opens_the_database_once(tmp_path, monkeypatch):
     )
     monkeypatch.chdir(tmp_path)
     opened = []
-    real = sqlite3.connect
+    engine = psycopg if database_url else sqlite3
+    real = engine.connect
 
     def counting(*args, **kwargs):
         opened.append(args[0])
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(sqlite3, "connect", counting)
-    env = {"PLP_SECRET": SECRET}
+    monkeypatch.setattr(engine, "connect", counting)
+    env = {"PLP_SECRET": SECRET, "PLP_DATABASE_URL": database_url or ""}
     for args in (["import", "leden.csv", "--plp", PLP], ["list", "--plp", PLP]):
         opened.clear()
         result = CliRunner().invoke(cli, ["members", *args], env=env, catch_exceptions=False)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import sqlite3
 from datetime import timedelta
 
+import psycopg
 import pytest
 
 from pipeline.state import open_store
 from pipeline.state.audit import AuditAction
+from tests.postgres import both_backends  # noqa: F401 - runs each test on SQLite and PostgreSQL
 
 TTL = timedelta(minutes=15)
 
@@ -25,7 +27,7 @@ def test_the_audit_log_is_append_only(store):
     [entry] = store.audit.entries("plp-a")
     assert (entry.actor, entry.action, entry.detail) == ("role@plp.test", "approve", "bulletin 1")
     for statement in ("UPDATE audit SET actor = 'someone else'", "DELETE FROM audit"):
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        with pytest.raises((sqlite3.IntegrityError, psycopg.Error), match="append-only"):
             store.write(statement)
     assert len(store.audit.entries("plp-a")) == 1
 

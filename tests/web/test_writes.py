@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from pipeline.web.writes import Writes
+from tests.postgres import both_backends  # noqa: F401 - runs each test on SQLite and PostgreSQL
 
 
 class Refused(Exception):
