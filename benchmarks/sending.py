@@ -46,6 +46,7 @@ from benchmarks.national import ensure_dataset
 SENDER = "bounces@bulletins.plp.example.org"
 CONSENT = "I agree to receive the PLP's bulletins by e-mail (benchmark)."
 SAMPLE = 400  # distinct pre-built messages the bare client cycles through
+DATABASE_ENV = "PLP_BENCH_DATABASE_URL"  # set by --postgres for the phases' children
 
 
 # --- the sink (its own process) -------------------------------------------------------------
@@ -205,7 +206,7 @@ def prepare(root: Path, var: Path, limit: int | None) -> dict:
     from pipeline.roster.importer import import_sheet
     from pipeline.state import open_store
 
-    config = make_config(root, var)
+    config = _base_config(root, var)
     content = load_content(config)
     rows: dict[str, list[list[str]]] = defaultdict(list)
     with (root / "members.csv").open(encoding="utf-8", newline="") as f:
@@ -268,9 +269,16 @@ def prepare(root: Path, var: Path, limit: int | None) -> dict:
     }
 
 
+def _base_config(root: Path, var: Path):
+    """The benchmark's config; PostgreSQL for the private state when --postgres started one."""
+    config = make_config(root, var)
+    url = os.environ.get(DATABASE_ENV)
+    return dataclasses.replace(config, database_url=url) if url else config
+
+
 def _config(root: Path, var: Path, smtp_url: str, connections: int):
     return dataclasses.replace(
-        make_config(root, var), smtp_url=smtp_url, smtp_concurrency=connections, smtp_timeout=60
+        _base_config(root, var), smtp_url=smtp_url, smtp_concurrency=connections, smtp_timeout=60
     )
 
 
@@ -450,6 +458,46 @@ def run_phase(target, args: tuple, budget: float, sinks=SinkProcess) -> tuple[di
     return result, sink.cpu.value, sink.count
 
 
+def run_senders(n: int, args: tuple, budget: float, sinks) -> tuple[dict, float, int]:
+    """n deliver() processes on one bulletin into one fresh sink, started together; the
+    figures of the whole: messages of all, the slowest one's time, the largest peak RSS."""
+    ctx = mp.get_context("spawn")
+    print(f"  phase_deliver x {n} ...", flush=True)
+    sink = sinks(budget + 120)
+    pipes = [ctx.Pipe(duplex=False) for _ in range(n)]
+    children = [
+        ctx.Process(target=phase_deliver, args=(*args[:4], sink.url, *args[4:], send))
+        for _, send in pipes
+    ]
+    try:
+        for child in children:
+            child.start()
+        results = []
+        for receive, _ in pipes:
+            if not receive.poll(budget + 300):
+                raise RuntimeError("a sender did not finish in time")
+            results.append(receive.recv())
+        for child in children:
+            child.join(30)
+    finally:
+        for child in children:
+            if child.is_alive():
+                child.kill()  # ours, by its handle
+        sink.close()
+    whole = {
+        "sent": sum(r["sent"] for r in results),
+        "seconds": max(r["seconds"] for r in results),
+        "cpu": sum(r["cpu"] for r in results),
+        "maxrss_mb": max(r["maxrss_mb"] for r in results),
+        "not_sent": sum(r["not_sent"] for r in results),
+        "ledger_sent": results[-1]["ledger_sent"],
+        "sink_bytes": sink.counters[1].value,
+        "sign_cpu": 0.0,
+        "signed": 0,
+    }
+    return whole, sink.cpu.value, sink.count
+
+
 def run_source(size: int, sessions: int, messages: int) -> tuple[dict, float, int]:
     """smtp-source against a fresh smtp-sink."""
     print("  phase_source (smtp-source) ...", flush=True)
@@ -481,7 +529,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--sink", choices=("aiosmtpd", "smtp-sink"), default="aiosmtpd", help="(aiosmtpd)"
     )
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="the private state in a private PostgreSQL cluster (Debian's binaries) started here",
+    )
+    parser.add_argument(
+        "--senders",
+        default="1",
+        help="with --postgres: sender processes on one bulletin, e.g. 1,2,4 (1)",
+    )
     args = parser.parse_args(argv)
+    counts = [int(n) for n in args.senders.split(",")]
+    if max(counts) > 1 and not args.postgres:
+        parser.error("several senders need --postgres (SQLite allows one sender a bulletin)")
     sinks = CSinkProcess if args.sink == "smtp-sink" else SinkProcess
 
     root = ensure_dataset()
@@ -491,7 +552,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     base = args.keep or Path(tempfile.mkdtemp(prefix="plp-sending-"))
     var = base / "var"
+    cluster = None
     try:
+        if args.postgres:
+            cluster = _start_postgres()
+            print(f"PostgreSQL: {cluster.describe}")
         start = time.perf_counter()
         prep = prepare(root, var, args.members)
         print(
@@ -514,6 +579,19 @@ def main(argv: list[str] | None = None) -> int:
             label = "(a) bare client, pre-built"
         assert got == bare["sent"], (got, bare["sent"])
         rows.append((label, args.bare_connections, bare, sink_cpu))
+        if args.postgres:
+            for n in counts:
+                result, sink_cpu, got = run_senders(
+                    n,
+                    (*common, args.connections, args.max_seconds, None, f"national/{10 + n}"),
+                    args.max_seconds,
+                    sinks,
+                )
+                assert got == result["sent"] == result["ledger_sent"], (got, result)
+                label = f"(b) deliver(), PostgreSQL, {n} sender(s)"
+                rows.append((label, args.connections * n, result, sink_cpu))
+            report(rows)
+            return 0
         phases = [("(b) deliver(), SmtpMailer + ledger", None, "national/1")]
         if not args.no_dkim:
             phases.append(("(c) deliver() + DKIM (RSA-2048)", make_key(base), "national/2"))
@@ -528,9 +606,21 @@ def main(argv: list[str] | None = None) -> int:
             rows.append((label, args.connections, result, sink_cpu))
         report(rows)
     finally:
+        if cluster is not None:
+            cluster.stop()
         if args.keep is None:
             shutil.rmtree(base, ignore_errors=True)
     return 0
+
+
+def _start_postgres():
+    """A private cluster (the tests' helper, durable settings) and an empty database in it."""
+    from tests.postgres import Cluster
+    from tests.tools import postgres_bin
+
+    cluster = Cluster(postgres_bin(), durable=True).start()
+    os.environ[DATABASE_ENV] = cluster.url(cluster.new_database(empty=True))
+    return cluster
 
 
 def report(rows) -> None:

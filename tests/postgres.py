@@ -48,8 +48,9 @@ def _owner() -> str | None:
 class Cluster:
     """initdb, pg_ctl start/stop; `url(name)` is a libpq URL to one of its databases."""
 
-    def __init__(self, binaries: Path):
+    def __init__(self, binaries: Path, *, durable: bool = False):
         self.bin = binaries
+        self.durable = durable  # a benchmark's: fsync and synchronous commits, as in production
         self.owner = _owner()
         # Not under pytest's tmp_path (root's alone): the owner must reach the socket folder.
         self.folder = Path(tempfile.mkdtemp(prefix="plp-pg-"))
@@ -72,10 +73,9 @@ class Cluster:
             *("-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8"),
             *("--no-locale", "--no-sync", "--no-instructions"),
         )
-        options = (
-            f"-c listen_addresses='' -k {self.folder} -p {PORT} -c fsync=off"
-            " -c full_page_writes=off -c synchronous_commit=off -c max_connections=200"
-        )
+        options = f"-c listen_addresses='' -k {self.folder} -p {PORT} -c max_connections=200"
+        if not self.durable:  # nothing in a test's cluster has to survive the session
+            options += " -c fsync=off -c full_page_writes=off -c synchronous_commit=off"
         log = str(self.folder / "log")
         self._run(
             str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", log, "-w", "-o", options, "start"
@@ -88,6 +88,11 @@ class Cluster:
                 str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"
             )
         shutil.rmtree(self.folder, ignore_errors=True)
+
+    @property
+    def describe(self) -> str:
+        settings = "fsync on, synchronous commits" if self.durable else "fsync off"
+        return f"a private cluster in {self.folder} ({settings}), unix socket only"
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://postgres@/{database}?host={self.folder}&port={PORT}"

@@ -255,12 +255,23 @@ class Ledger:
                 if wanted <= 0:
                     break
                 extra = (due,) if when else ()
+                # Two statements, not UPDATE … IN (SELECT … LIMIT … SKIP LOCKED): PostgreSQL may
+                # run such a subquery once per row it updates, and the LIMIT then means nothing.
+                keys = [
+                    row[0]
+                    for row in tx.execute(
+                        "SELECT member_key FROM deliveries WHERE bulletin_id = ? AND status = ?"
+                        f" AND claimed_by IS NULL{when}{avoid} LIMIT ?{lock}",
+                        (bulletin_id, status, *extra, *skip, wanted),
+                    )
+                ]
+                if not keys:
+                    continue
                 rows = tx.execute(
                     "UPDATE deliveries SET claimed_by = ? WHERE bulletin_id = ? AND member_key"
-                    " IN (SELECT member_key FROM deliveries WHERE bulletin_id = ? AND status = ?"
-                    f" AND claimed_by IS NULL{when}{avoid} LIMIT ?{lock})"
-                    " RETURNING member_key, attempts, created_at",
-                    (me, bulletin_id, bulletin_id, status, *extra, *skip, wanted),
+                    f" IN ({', '.join('?' * len(keys))}) RETURNING member_key, attempts,"
+                    " created_at",
+                    (me, bulletin_id, *keys),
                 ).fetchall()
                 claimed += [Claimed(row[0], row[1], datetime.fromisoformat(row[2])) for row in rows]
         return claimed
