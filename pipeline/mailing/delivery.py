@@ -51,6 +51,17 @@ class _Result:
 CLAIM = 4
 """Rows a sender claims ahead, per connection, in one commit (safe: a claimed row is only
 reserved; a dead sender's claims go back to the queue)."""
+AHEAD = 2
+"""Rows a sender holds in `sending` at most, per connection: the message on the wire and the
+next one, marked together with the others' in one commit. A sender killed at any instant
+leaves at most AHEAD × connections rows uncertain (never resent blindly; some of those never
+went out); a commit per `connections` messages is what lets several senders share a database
+server whose every commit waits for its disk."""
+
+
+def in_flight_bound(concurrency: int) -> int:
+    """The most rows a killed sender with `concurrency` connections can leave uncertain."""
+    return AHEAD * max(1, concurrency)
 
 
 def deliver(
@@ -178,13 +189,14 @@ class _Run:
     def go(self) -> None:
         """Send every open row; what stops the run is raised once the in-flight ones end.
 
-        Each turn is one commit: the outcomes that came back, a new claim when the rows in
-        hand run low, and `sending` for the rows about to go out. So a sender killed at any
-        instant has at most one row per connection in `sending` (uncertain), as before
-        batching, at about one commit a message instead of four statements and two commits.
+        A turn is one commit: the outcomes that came back, a claim when the reserved rows run
+        low, and `sending` for the next rows of every connection. It comes when the rows
+        marked ahead are all on the wire, so at most AHEAD rows a connection are `sending`.
         """
         workers = max(1, self.mailer.concurrency)
+        bound = in_flight_bound(workers)
         inflight: dict[Future, tuple[Recipient, Claimed]] = {}
+        ready: deque = deque()  # marked `sending`, waiting for a free connection
         dry = False  # the last claim found nothing: wait for a retry or the end
         try:
             with ThreadPoolExecutor(workers, thread_name_prefix="plp-send") as pool:
@@ -192,20 +204,19 @@ class _Run:
                     if self.retries and self.retries[0] <= time.monotonic():
                         heapq.heappop(self.retries)
                         dry = False
-                    going: list[tuple[Recipient, Claimed]] = []
-                    with self.ledger.batch():
-                        self._write()
-                        held = len(self.hand) + len(inflight)
-                        low = not self._stopping() and len(self.hand) < workers
-                        if low and (not dry or not held):
-                            dry = not self._claim(CLAIM * workers - held)
-                        while self.hand and len(inflight) + len(going) < workers:
-                            if self._stopping():
-                                break
-                            going.append(self.hand.popleft())
-                        keys = [row.member_key for _, row in going]
-                        self.ledger.mark_claimed_sending(self.bulletin_id, self.me, keys)
-                    for recipient, row in going:
+                    if not ready and not self._stopping():
+                        with self.ledger.batch():
+                            self._write()
+                            room = bound - len(inflight)
+                            held = len(self.hand) + len(inflight)
+                            if len(self.hand) < room and (not dry or not held):
+                                dry = not self._claim(CLAIM * workers - held)
+                            while self.hand and len(ready) < room:
+                                ready.append(self.hand.popleft())
+                            keys = [row.member_key for _, row in ready]
+                            self.ledger.mark_claimed_sending(self.bulletin_id, self.me, keys)
+                    while ready and len(inflight) < workers and not self._stopping():
+                        recipient, row = ready.popleft()
                         inflight[pool.submit(self._attempt, recipient, row)] = (recipient, row)
                     if not inflight:
                         if self._stopping() or not self.retries:
@@ -224,10 +235,9 @@ class _Run:
                 self._settle(future, recipient, row)
             with self.ledger.batch():
                 self._write()
-                # Claimed but never tried: back to the queue, for a later run or another sender.
-                self.ledger.release(
-                    self.bulletin_id, self.me, [row.member_key for _, row in self.hand]
-                )
+                # Reserved or marked but never tried: back to the queue as they were.
+                unsent = [row for _, row in (*ready, *self.hand)]
+                self.ledger.release(self.bulletin_id, self.me, unsent)
                 self.hand.clear()
         self.exhausted = not self._stopping()
         if self.stop is not None:
@@ -238,12 +248,12 @@ class _Run:
     def _claim(self, room: int) -> bool:
         """Claim up to `room` open rows into the hand; whether any came."""
         rows = self.ledger.claim(self.bulletin_id, self.me, room, skip=sorted(self.foreign))
-        unknown = [row.member_key for row in rows if row.member_key not in self.by_key]
+        unknown = [row for row in rows if row.member_key not in self.by_key]
         self.hand.extend(
             (self.by_key[r.member_key], r) for r in rows if r.member_key in self.by_key
         )
         if unknown:  # another sender's recipient (listed after this run read the list)
-            self.foreign.update(unknown)
+            self.foreign.update(row.member_key for row in unknown)
             self.ledger.release(self.bulletin_id, self.me, unknown)
         return len(rows) > len(unknown)
 

@@ -63,11 +63,12 @@ class Entry:
 
 @dataclass(frozen=True)
 class Claimed:
-    """A row this sender claimed (marked `sending` under its name) and must settle."""
+    """A row this sender claimed (reserved under its name) and must settle or release."""
 
     member_key: str
     attempts: int
     created_at: datetime
+    status: LedgerStatus = LedgerStatus.PENDING  # what it was when claimed
 
 
 @dataclass(frozen=True)
@@ -273,7 +274,9 @@ class Ledger:
                     " created_at",
                     (me, bulletin_id, *keys),
                 ).fetchall()
-                claimed += [Claimed(row[0], row[1], datetime.fromisoformat(row[2])) for row in rows]
+                claimed += [
+                    Claimed(row[0], row[1], datetime.fromisoformat(row[2]), status) for row in rows
+                ]
         return claimed
 
     def mark_claimed_sending(self, bulletin_id: str, me: str, keys: Sequence[str]) -> None:
@@ -288,14 +291,15 @@ class Ledger:
                 (LedgerStatus.SENDING, now(), bulletin_id, me, *keys),
             )
 
-    def release(self, bulletin_id: str, me: str, keys: Sequence[str]) -> None:
-        """Claimed rows this sender will not try: back to the queue as they were."""
+    def release(self, bulletin_id: str, me: str, rows: Sequence[Claimed]) -> None:
+        """Claimed rows this sender will not try (marked or not): back to the queue as they
+        were when claimed."""
         with self._store.transaction() as tx:
-            for key in keys:
+            for row in rows:
                 tx.execute(
-                    "UPDATE deliveries SET claimed_by = NULL WHERE bulletin_id = ?"
-                    " AND member_key = ? AND claimed_by = ? AND status != ?",
-                    (bulletin_id, key, me, LedgerStatus.SENDING),
+                    "UPDATE deliveries SET status = ?, claimed_by = NULL WHERE bulletin_id = ?"
+                    " AND member_key = ? AND claimed_by = ?",
+                    (row.status, bulletin_id, row.member_key, me),
                 )
 
     def settle(self, bulletin_id: str, me: str, settled: Sequence[Settlement]) -> None:
