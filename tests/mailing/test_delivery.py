@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import sys
 import time
 from collections import Counter
 
 import pytest
 
 from pipeline.errors import DeliveryError, PlpError
-from pipeline.mailing.delivery import deliver
+from pipeline.mailing.delivery import SWITCH_INTERVAL, deliver
 from pipeline.mailing.report import LISTED, DeliveryReport, Outcome, delivery_progress
 from pipeline.mailing.smtp import SmtpMailer
 from pipeline.state.ledger import LedgerStatus
@@ -315,3 +316,13 @@ def test_one_mailer_reuses_its_connections_across_bulletins(
         assert report.sent == 8
     mailer.close()
     assert len(smtp_server.messages) == 24 and smtp_server.connections <= 2
+
+
+def test_a_send_leaves_the_process_gil_switch_interval_as_it_found_it(send, store, smtp_server):
+    """Sending shortens it for its threads; plp web, which also serves pages, gets it back."""
+    add_members(store, 3)
+    before = sys.getswitchinterval()
+    seen = []
+    report = send(progress=lambda status: seen.append(sys.getswitchinterval()))
+    assert report.sent == 3 and max(seen) <= SWITCH_INTERVAL
+    assert sys.getswitchinterval() == before
