@@ -284,3 +284,14 @@ def test_an_address_the_bulletins_cannot_reach_is_refused_at_sign_up(service):
         assert fine.status_code == 200
     [mail] = confirmations(service, "zoe@xn--bcher-kva.example")
     assert mail["To"].addresses[0].addr_spec == "zoe@xn--bcher-kva.example"  # no encoded word
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl", "de", "en"])
+def test_the_footer_of_every_page_links_the_police_numbers_for_a_tap_on_a_phone(service, lang):
+    with service.client() as client:
+        page = client.get(f"/subscribe/{PLP}", headers={"Accept-Language": lang})
+        missing = client.get("/unsubscribe/forged", headers={"Accept-Language": lang})
+    assert f'<html lang="{lang}">' in missing.text  # a refused link's page, in that language
+    for text in (page.text, missing.text):
+        footer = re.search(r"<footer.*?</footer>", text, re.S)[0]
+        assert '<a href="tel:101">101</a>' in footer and '<a href="tel:112">112</a>' in footer
