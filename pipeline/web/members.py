@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.responses import HTMLResponse, Response
 
 from .. import urls
 from ..coordinator import preferences as prefs
@@ -23,6 +23,9 @@ from .guard import client_key, same_origin
 from .pages import LANGUAGE_NAMES, reader_language
 
 ONE_CLICK = "One-Click"
+ONE_CLICK_BODY = b"List-Unsubscribe=One-Click"
+"""RFC 8058's body, as nearly every mailbox provider posts it (URL-encoded, nothing else)."""
+URLENCODED = "application/x-www-form-urlencoded"
 
 
 def _web(request: Request):
@@ -33,8 +36,7 @@ async def _form(request: Request) -> dict[str, str]:
     """A member's form: a few fields. URL-encoded ones (browsers, most one-click POSTs) go
     through the standard library's parser, several times cheaper than the multipart parser on
     the path mailbox providers hit by the thousand; multipart (RFC 8058's SHOULD) through that."""
-    kind = request.headers.get("content-type", "").partition(";")[0].strip().lower()
-    if kind == "application/x-www-form-urlencoded":
+    if _content_type(request) == URLENCODED:
         try:
             text = (await request.body()).decode("utf-8")
             return dict(parse_qsl(text, keep_blank_values=True, max_num_fields=10))
@@ -42,6 +44,16 @@ async def _form(request: Request) -> dict[str, str]:
             return {}
     form = await request.form(max_files=0, max_fields=10)
     return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+def _content_type(request: Request) -> str:
+    return request.headers.get("content-type", "").partition(";")[0].strip().lower()
+
+
+async def _is_one_click(request: Request) -> bool:
+    """Whether the body is exactly RFC 8058's, URL-encoded: the burst after a send skips the
+    form parser (any other encoding or spelling of it goes through _form)."""
+    return await request.body() == ONE_CLICK_BODY and _content_type(request) == URLENCODED
 
 
 def _csrf_ok(request: Request, form: dict[str, str]) -> bool:
@@ -257,24 +269,47 @@ def _leave_page(request: Request, found, *, done: bool) -> Response:
     )
 
 
-async def unsubscribe(request: Request) -> Response:
+class FixedAnswer:
+    """A plain-text answer made once and sent as often as asked: the one-click POST's, which
+    mailbox providers fire by the thousand (a Response object, its headers and its encoding
+    each time would cost more than the rest of the route's work in this thread)."""
+
+    def __init__(self, text: str, status: int = 200):
+        self.status, self.body = status, text.encode()
+        self.headers = [
+            (b"content-length", str(len(self.body)).encode()),
+            (b"content-type", b"text/plain; charset=utf-8"),
+        ]
+
+    async def __call__(self, scope, receive, send) -> None:
+        await send({"type": "http.response.start", "status": self.status, "headers": self.headers})
+        await send({"type": "http.response.body", "body": self.body})
+
+
+UNSUBSCRIBED = FixedAnswer("Unsubscribed.\n")
+NOT_VALID = FixedAnswer("This unsubscribe link is not valid.\n", 400)
+
+
+async def unsubscribe(request: Request) -> Response | FixedAnswer:
     """POST /unsubscribe/{token}: `List-Unsubscribe=One-Click` (a mailbox provider) leaves at
     once — 200, no cookie, no redirect; the page's button (with its CSRF token) too."""
     web = _web(request)
-    form = await _form(request)
-    one_click = form.get("List-Unsubscribe") == ONE_CLICK
-    if not one_click and not _csrf_ok(request, form):
-        return _refused(request)
+    one_click = await _is_one_click(request)
+    if not one_click:
+        form = await _form(request)
+        one_click = form.get("List-Unsubscribe") == ONE_CLICK
+        if not one_click and not _csrf_ok(request, form):
+            return _refused(request)
     try:
         found = await web.writes.run(
             prefs.leave, web.desk, Purpose.UNSUBSCRIBE, request.path_params["token"]
         )
     except LinkError as error:
         if one_click:
-            return PlainTextResponse("This unsubscribe link is not valid.\n", 400)
+            return NOT_VALID
         return _bad_link(request, error)
     if one_click:
-        return PlainTextResponse("Unsubscribed.\n")
+        return UNSUBSCRIBED
     return _leave_page(request, found, done=True)
 
 

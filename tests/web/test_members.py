@@ -95,6 +95,10 @@ def test_one_click_unsubscribe_from_a_delivered_bulletins_header(service):
                 "Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
             assert done.status_code == 200
             assert "set-cookie" not in done.headers and "location" not in done.headers
+            assert done.text == "Unsubscribed.\n" and done.headers["content-type"].startswith(
+                "text/plain"
+            )
+            assert "frame-ancestors 'none'" in done.headers["content-security-policy"]
         assert service.member(address, plp).status is MemberStatus.UNSUBSCRIBED
         again = client.get(url)
         assert again.status_code == 200 and "/subscribe/" in again.text  # offers to come back
