@@ -76,6 +76,16 @@ uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), access_log=False, log_
 nothing else (no body read, no token, no store)."""
 
 
+def http_parser() -> str:
+    """The parser uvicorn's default (http="auto") picks, for both servers: httptools when it
+    is installed (a dependency of plp), else h11."""
+    try:
+        import httptools  # noqa: F401
+    except ImportError:
+        return "h11"
+    return "httptools"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -291,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, httpx {httpx.__version__}; "
         f"{args.members:,} members in {PLP}; levels {levels}; generator {args.generator}; "
-        "servers: one uvicorn worker each"
+        f"servers: one uvicorn worker each, HTTP parser {http_parser()}"
     )
     try:
         start = time.perf_counter()
