@@ -15,7 +15,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from .. import urls
-from ..addresses import email_key, normalise
+from ..addresses import ascii_address, email_key, normalise
 from ..bulletin.compose import POLICY
 from ..errors import PlpError
 from ..i18n import gettext_for
@@ -66,8 +66,10 @@ class Coordinator:
 def plps_of(desk: Desk, address: str) -> tuple[Plp, ...]:
     """The PLPs whose registry names this role address (none for any other address)."""
     try:
-        key = email_key(normalise(address))
-    except PlpError:
+        # The registry holds role addresses in ASCII (an IDN domain as xn--…); normalise gives
+        # the domain in Unicode, so both sides are compared in the registry's form.
+        key = email_key(ascii_address(normalise(address)))
+    except (PlpError, UnicodeError):
         return ()
     return tuple(
         plp
@@ -177,7 +179,7 @@ def _link_mail(desk: Desk, plps: tuple[Plp, ...], address: str, link: str, lang:
     msg = EmailMessage(policy=POLICY)
     domain = config.sending_domain
     msg["From"] = f"plp-console@{domain}"
-    msg["To"] = address
+    msg["To"] = ascii_address(address)  # an IDN domain as xn--…, not an encoded word
     msg["Subject"] = _("Your sign-in link to the coordinators' console")
     msg["Date"] = formatdate(localtime=False, usegmt=True)
     msg["Message-ID"] = make_msgid("signin", domain)

@@ -35,12 +35,14 @@ C = urls.WEB_CONSOLE
 PLP = f"{C}/{{plp}}"
 
 ROUTES = [
+    # First: the router tries the routes in turn, and after a national send this one is most
+    # of the traffic (mailbox providers' RFC 8058 one-click POSTs).
+    Route(urls.WEB_UNSUBSCRIBE, members.OneClick(), methods=["POST"]),
     Route(urls.WEB_SUBSCRIBE, members.subscribe_form, methods=["GET"]),
     Route(urls.WEB_SUBSCRIBE, members.subscribe, methods=["POST"]),
     Route(urls.WEB_CONFIRM, members.confirm_page, methods=["GET"]),
     Route(urls.WEB_CONFIRM, members.confirm, methods=["POST"]),
     Route(urls.WEB_UNSUBSCRIBE, members.unsubscribe_page, methods=["GET"]),
-    Route(urls.WEB_UNSUBSCRIBE, members.unsubscribe, methods=["POST"]),  # RFC 8058 one-click
     Route(P, members.preferences_page, methods=["GET"]),
     Route(f"{P}/language", members.change_language, methods=["POST"]),
     Route(f"{P}/leave", members.leave, methods=["POST"]),

@@ -3,6 +3,7 @@ or tokens, and the per-client rate limit of sign-ups."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
@@ -34,28 +35,37 @@ SECURITY_HEADERS = [
 ]
 
 
+_SECURITY_NAMES = frozenset(name for name, _ in SECURITY_HEADERS)
+
+
 class Guard:
     """Adds the security headers to every response (a response that sets one, such as the
     console's framed preview, keeps its own), refuses bodies over MAX_BODY (MAX_UPLOAD for the
     upload path) with 413, and logs each request by its route pattern (never the path: it
-    holds a token)."""
+    holds a token) through a RequestLog."""
 
     def __init__(self, app: ASGIApp, max_body: int = MAX_BODY, max_upload: int = MAX_UPLOAD):
         self.app = app
         self.max_body = max_body
         self.max_upload = max_upload
+        self.log = RequestLog(log)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
+            if scope["type"] == "lifespan":
+                send = self.log.flushing_at_shutdown(send)
             await self.app(scope, receive, send)
             return
         started, status = time.perf_counter(), [0]
-        upload = scope["path"].startswith("/coordinator/") and scope["path"].endswith(UPLOAD_SUFFIX)
+        path = scope["path"]
+        upload = path.startswith("/coordinator/") and path.endswith(UPLOAD_SUFFIX)
         max_body = self.max_upload if upload else self.max_body
-        length = dict(scope["headers"]).get(b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > max_body):
-            await _too_large(send)
-            return
+        for name, length in scope["headers"]:
+            if name == b"content-length":
+                if not length.isdigit() or int(length) > max_body:
+                    await _too_large(send)
+                    return
+                break
         received = [0]
 
         async def limited_receive() -> Message:
@@ -69,10 +79,13 @@ class Guard:
         async def secured_send(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status[0] = message["status"]
-                headers = list(message.get("headers", []))
-                own = {name.lower() for name, _ in headers}
-                headers += [(k, v) for k, v in SECURITY_HEADERS if k not in own]
-                message["headers"] = headers
+                headers = message.get("headers") or []
+                if any(name.lower() in _SECURITY_NAMES for name, _ in headers):
+                    own = {name.lower() for name, _ in headers}
+                    extra = [(k, v) for k, v in SECURITY_HEADERS if k not in own]
+                else:  # the common case: all of them, one list
+                    extra = SECURITY_HEADERS
+                message["headers"] = [*headers, *extra]
             await send(message)
 
         try:
@@ -82,13 +95,75 @@ class Guard:
             await _too_large(send)
         route = scope.get("route")
         where = getattr(route, "path", None) or "(static)"
-        log.info(
-            "%s %s %s %.1f ms",
-            scope["method"],
-            where,
-            status[0],
-            (time.perf_counter() - started) * 1000,
-        )
+        self.log.add(scope["method"], where, status[0], (time.perf_counter() - started) * 1000)
+
+
+class RequestLog:
+    """The request log: a line per request, each naming its route, its status and the time
+    spent in the app, except in a burst. A request whose route and status were logged less
+    than FOLD seconds ago is counted instead, and once the FOLD seconds are over one line says
+    how many there were and how long they took (p50, p99, max). A lone request is logged at
+    once, as it comes; thousands of one-click POSTs a second after a national send make one
+    line a second, not thousands: formatting a log record costs more than the unsubscribe
+    itself asks of this process, and the lines would tell nothing more (no address, no token
+    is ever in them)."""
+
+    FOLD = 1.0
+
+    def __init__(self, logger: logging.Logger):
+        self._logger = logger
+        self._last: dict[tuple[str, str, int], float] = {}  # when each key was last logged
+        self._folded: dict[tuple[str, str, int], list[float]] = {}
+        self._timer: asyncio.TimerHandle | None = None
+
+    def add(self, method: str, route: str, status: int, ms: float) -> None:
+        """One request (in the event loop's thread)."""
+        key = (method, route, status)
+        folded = self._folded.get(key)
+        if folded is not None:
+            folded.append(ms)
+            return
+        if not self._logger.isEnabledFor(logging.INFO):
+            return
+        now, last = time.monotonic(), self._last.get(key)
+        if last is None or now - last >= self.FOLD:
+            self._last[key] = now
+            self._logger.info("%s %s %s %.1f ms", method, route, status, ms)
+            return
+        self._folded[key] = [ms]
+        if self._timer is None:
+            self._timer = asyncio.get_running_loop().call_later(self.FOLD, self.flush)
+
+    def flush(self) -> None:
+        """Log what was counted: a line per route and status."""
+        self._timer = None
+        now = time.monotonic()
+        for (method, route, status), times in self._folded.items():
+            times.sort()
+            self._logger.info(
+                "%s %s %s ×%d: p50 %.1f ms, p99 %.1f ms, max %.1f ms",
+                method,
+                route,
+                status,
+                len(times),
+                times[len(times) // 2],
+                times[min(len(times) - 1, int(len(times) * 0.99))],
+                times[-1],
+            )
+            self._last[(method, route, status)] = now  # a burst still on folds again
+        self._folded.clear()
+
+    def flushing_at_shutdown(self, send: Send) -> Send:
+        """The lifespan's send, logging what is counted before the app reports it stopped."""
+
+        async def send_then(message: Message) -> None:
+            if message["type"] == "lifespan.shutdown.complete":
+                if self._timer is not None:
+                    self._timer.cancel()
+                self.flush()
+            await send(message)
+
+        return send_then
 
 
 class BodyTooLarge(Exception):

@@ -10,6 +10,7 @@ from starlette.responses import HTMLResponse
 from .. import urls
 from ..config import Config
 from ..i18n import gettext_for
+from ..site.phones import link_numbers
 from ..tokens import FormTokens, load_secret
 
 LANGUAGE_NAMES = {"fr": "Français", "nl": "Nederlands", "de": "Deutsch", "en": "English"}
@@ -25,6 +26,7 @@ class Pages:
             autoescape=select_autoescape(["html"]),
             trim_blocks=True,
         )
+        self.env.filters["phones"] = link_numbers  # 101 and 112 as tel: links, as on the site
         self.forms = FormTokens(load_secret(config))
 
     def csrf(self, action: str) -> str:

@@ -95,6 +95,10 @@ def test_one_click_unsubscribe_from_a_delivered_bulletins_header(service):
                 "Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
             assert done.status_code == 200
             assert "set-cookie" not in done.headers and "location" not in done.headers
+            assert done.text == "Unsubscribed.\n" and done.headers["content-type"].startswith(
+                "text/plain"
+            )
+            assert "frame-ancestors 'none'" in done.headers["content-security-policy"]
         assert service.member(address, plp).status is MemberStatus.UNSUBSCRIBED
         again = client.get(url)
         assert again.status_code == 200 and "/subscribe/" in again.text  # offers to come back
@@ -272,6 +276,49 @@ def test_a_burst_of_one_click_posts_each_answered_once_its_own_change_is_stored(
         assert service.member(address, plp).status is MemberStatus.UNSUBSCRIBED
 
 
+def test_every_way_a_sender_may_post_the_one_click_body_leaves_and_no_other_does(service):
+    # The exact URL-encoded body takes the short path; the same body in pieces (chunked), with
+    # another field, or with a charset still leaves; the same bytes as text/plain are no form.
+    found = [m for m in service.outbox().values() if m["List-Unsubscribe"] and m["To"]]
+    members = [(one_click_url(m), m["To"].addresses[0].addr_spec) for m in found[-4:]]
+    form = "application/x-www-form-urlencoded"
+
+    async def pieces():
+        yield b"List-Unsubscribe="
+        yield b"One-Click"
+
+    ways = [
+        {"content": pieces(), "headers": {"Content-Type": form}},
+        {"content": b"List-Unsubscribe=One-Click&from=provider", "headers": {"Content-Type": form}},
+        {
+            "content": b"List-Unsubscribe=One-Click",
+            "headers": {"Content-Type": form + "; charset=utf-8"},
+        },
+    ]
+
+    async def post_all():
+        async with httpx.AsyncClient(timeout=30) as client:
+            answers = [
+                await client.post(url, **way)
+                for (url, _), way in zip(members[:3], ways, strict=True)
+            ]
+            plain = {"Content-Type": "text/plain"}
+            refused = await client.post(
+                members[3][0], content=b"List-Unsubscribe=One-Click", headers=plain
+            )
+            return answers, refused
+
+    answers, refused = asyncio.run(post_all())
+    for answer, (url, address) in zip(answers, members[:3], strict=True):
+        assert answer.status_code == 200 and answer.text == "Unsubscribed.\n"
+        plp = UnsubscribeTokens(SECRET).read_token(url.rsplit("/", 1)[1])[1]
+        assert service.member(address, plp).status is MemberStatus.UNSUBSCRIBED
+    assert refused.status_code == 403  # no form, so no CSRF token: the page's refusal
+    url, address = members[3]
+    plp = UnsubscribeTokens(SECRET).read_token(url.rsplit("/", 1)[1])[1]
+    assert service.member(address, plp).status is MemberStatus.ACTIVE
+
+
 def test_an_address_the_bulletins_cannot_reach_is_refused_at_sign_up(service):
     """Accents before the @ need SMTPUTF8, which bulletins do not use (import refuses them too);
     accents after it are fine: that domain is mailed in its ASCII form."""
@@ -284,3 +331,14 @@ def test_an_address_the_bulletins_cannot_reach_is_refused_at_sign_up(service):
         assert fine.status_code == 200
     [mail] = confirmations(service, "zoe@xn--bcher-kva.example")
     assert mail["To"].addresses[0].addr_spec == "zoe@xn--bcher-kva.example"  # no encoded word
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl", "de", "en"])
+def test_the_footer_of_every_page_links_the_police_numbers_for_a_tap_on_a_phone(service, lang):
+    with service.client() as client:
+        page = client.get(f"/subscribe/{PLP}", headers={"Accept-Language": lang})
+        missing = client.get("/unsubscribe/forged", headers={"Accept-Language": lang})
+    assert f'<html lang="{lang}">' in missing.text  # a refused link's page, in that language
+    for text in (page.text, missing.text):
+        footer = re.search(r"<footer.*?</footer>", text, re.S)[0]
+        assert '<a href="tel:101">101</a>' in footer and '<a href="tel:112">112</a>' in footer
