@@ -37,6 +37,7 @@ class LedgerStatus(StrEnum):
 
 INTERRUPTED = "the sending process stopped while this message was in flight"
 
+_LIVE: set[str] = set()  # the senders running in this process (plp web may run several)
 SEED_ROWS = 500  # rows an INSERT when a bulletin's list is seeded (5 parameters each)
 
 # A row in one of these states is never handed to a mailer again (unless resolved by hand).
@@ -131,9 +132,11 @@ class Ledger:
                 yield name
             return
         self._store.row("SELECT pg_advisory_lock(?)", (_lock_key(name),))
+        _LIVE.add(name)
         try:
             yield name
         finally:
+            _LIVE.discard(name)
             self._store.row("SELECT pg_advisory_unlock(?)", (_lock_key(name),))
 
     def recover(self, bulletin_id: str, me: str | None = None) -> list[str]:
@@ -185,6 +188,8 @@ class Ledger:
     def _gone(self, tx, claimant: str) -> bool:
         if not self.shared:
             return True
+        if claimant in _LIVE:  # a send of this process: its own session holds the lock, and
+            return False  # PostgreSQL grants a session a lock it already has
         key = _lock_key(claimant)
         if not tx.execute("SELECT pg_try_advisory_lock(?)", (key,)).fetchone()[0]:
             return False  # its session still holds it: alive
@@ -216,7 +221,7 @@ class Ledger:
             for key in keys:
                 tx.execute(
                     "DELETE FROM deliveries WHERE bulletin_id = ? AND member_key = ?"
-                    " AND status IN (?, ?)",
+                    " AND status IN (?, ?) AND claimed_by IS NULL",  # not another sender's
                     (bulletin_id, key, LedgerStatus.PENDING, LedgerStatus.DEFERRED),
                 )
 

@@ -9,15 +9,18 @@ import random
 import re
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from pipeline.mailing.delivery import in_flight_bound
+from pipeline.mailing.delivery import deliver, in_flight_bound
+from pipeline.mailing.smtp import SmtpMailer
 from pipeline.state.ledger import LedgerStatus
 
+from .composer import make_composer
 from .conftest import PLP, SECRET, add_members, parse_strict
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -137,3 +140,33 @@ def test_three_senders_killed_at_random_lose_nobody_and_mail_nobody_twice(
     assert sum(held) <= len(uncertain) <= kills * in_flight_bound(CONCURRENCY)
     for message in smtp_server.messages:
         parse_strict(message.data)
+
+
+def test_two_sends_of_one_bulletin_in_one_process_do_not_take_each_other_for_dead(
+    make_config, store, ledger, smtp_server
+):
+    """plp web runs sends in threads over one database session: a sender that finishes must
+    not settle the other's rows in flight as a dead sender's (PostgreSQL grants a session the
+    locks it already holds)."""
+    emails = add_members(store, 60)
+    config = make_config(smtp_url=smtp_server.url, smtp_concurrency=2, smtp_rate=60.0)
+    reports = []
+
+    def run() -> None:
+        mailer = SmtpMailer(config)
+        try:
+            recipients = store.active_members(PLP, "nl")
+            reports.append(deliver(BID, recipients, make_composer(BID), mailer, ledger, config))
+        finally:
+            mailer.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert len(reports) == 2
+    assert not any(report.uncertain for report in reports)
+    received = Counter(smtp_server.recipients())
+    assert sorted(received) == emails and max(received.values()) == 1
+    assert ledger.counts(BID)[LedgerStatus.SENT] == len(emails)
