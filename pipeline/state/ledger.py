@@ -360,27 +360,6 @@ class Ledger:
         """Record an outcome, committed at once; attempt=False when the member was not tried."""
         self._write(bulletin_id, member_key, status, code, reason[:500], int(attempt))
 
-    def defer(
-        self,
-        bulletin_id: str,
-        member_key: str,
-        due: datetime,
-        code: int | None,
-        reason: str,
-        *,
-        attempt: bool = True,
-    ) -> None:
-        """Record a temporary failure: the row is tried again once `due` (UTC) has come."""
-        self._write(
-            bulletin_id,
-            member_key,
-            LedgerStatus.DEFERRED,
-            code,
-            reason[:500],
-            int(attempt),
-            due.isoformat(timespec="milliseconds"),
-        )
-
     def resolve(self, bulletin_id: str, member_key: str, status: LedgerStatus, why: str) -> bool:
         """Settle a row by hand (an operator read the relay's log); False if there is none."""
         changed = self._store.write(
