@@ -12,6 +12,7 @@ import email
 import email.policy
 import shutil
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -81,6 +82,26 @@ def parse_strict(data: bytes) -> email.message.EmailMessage:
         for name, value in part.items():
             assert not getattr(value, "defects", ()), f"{name}: defects {value.defects}"
     return message
+
+
+def nobody_twice_nobody_lost(ledger, bid, emails, key_of, server, seed) -> set[str]:
+    """After sends were killed and resumed: each member reached the server at most once, every
+    row is sent or uncertain, and server ∪ uncertain is everybody. Returns the uncertain."""
+    from pipeline.state.ledger import LedgerStatus
+
+    received = Counter(server.recipients())
+    assert max(received.values()) == 1, f"duplicates at the server (seed {seed})"
+    rows = {entry.member_key: entry.status for entry in ledger.entries(bid)}
+    assert set(rows) == set(key_of.values())
+    assert set(rows.values()) <= {LedgerStatus.SENT, LedgerStatus.UNCERTAIN}
+    uncertain = {e for e in emails if rows[key_of[e]] is LedgerStatus.UNCERTAIN}
+    sent = {e for e in emails if rows[key_of[e]] is LedgerStatus.SENT}
+    assert sent <= set(received), "a row marked sent never reached the server"
+    assert set(received) | uncertain == set(emails), f"somebody was skipped (seed {seed})"
+    for message in server.messages:
+        parse_strict(message.data)
+    print(f"seed {seed}: {len(uncertain)} uncertain, {len(received)} received")
+    return uncertain
 
 
 def write_registry(root: Path, plps: dict[str, list[str]]) -> None:

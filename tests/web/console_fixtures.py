@@ -22,6 +22,7 @@ from .conftest import REPO, Service, free_port
 PLP_A = "bergveld-centrum"
 PLP_B = "heidebeek-zuid"
 LINK = re.compile(r"http://127\.0\.0\.1:\d+/coordinator/signin/[\w.\-]+")
+PUBLIC = "http://web.plp.example.org"  # what real mail links to; requests go to 127.0.0.1
 
 
 class Console(Service):
@@ -104,12 +105,34 @@ def csrf(page: str, action: str | None = None) -> str:
     return re.search(pattern, page)[1]
 
 
-@pytest.fixture(scope="module", name="console")
-def console_fixture(tmp_path_factory):
-    root = tmp_path_factory.mktemp("console")
+def copy_project(root) -> None:
+    """The sample project (content, theme, pelicanconf.py) into `root`."""
     for name in ("content", "theme"):
         shutil.copytree(REPO / name, root / name)
     shutil.copy(REPO / "pelicanconf.py", root / "pelicanconf.py")
+
+
+def relaying_console(root, sink, connections: int, members: int) -> Console:
+    """A copy of the sample project with `members` members in PLP A, whose `plp web` (not
+    started yet) relays through `sink` and links to PUBLIC, as real mail must."""
+    copy_project(root)
+    svc = Console(root, free_port())
+    svc.env.update(
+        PLP_SMTP_URL=sink.url,
+        PLP_SMTP_CONCURRENCY=str(connections),
+        PLP_WEB_URL=PUBLIC,
+        PLP_SITE_URL="https://plp.example.org",
+    )
+    sheet = root / "leden.csv"
+    sheet.write_text(sample_members_csv(PLP_A, ("nl",), n=members), encoding="utf-8")
+    svc.plp("members", "import", str(sheet), "--plp", PLP_A)
+    return svc
+
+
+@pytest.fixture(scope="module", name="console")
+def console_fixture(tmp_path_factory):
+    root = tmp_path_factory.mktemp("console")
+    copy_project(root)
     svc = Console(root, free_port())
     for slug in (PLP_A, PLP_B):
         sheet = root / f"{slug}.csv"

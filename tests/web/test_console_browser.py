@@ -22,25 +22,21 @@ import email
 import email.policy
 import json
 import re
-import shutil
 import time
 
 import pytest
 
-from pipeline.roster.sample import sample_members_csv
 from pipeline.state import open_store
 
 from .. import tools
 from ..mailing.smtp_server import FaultyServer
-from .conftest import REPO, free_port
-from .console_fixtures import PLP_A, Console
+from .console_fixtures import PLP_A, PUBLIC, relaying_console
 from .test_browser import NARROWEST, _chromium, sideways_scroll
 
 pytestmark = pytest.mark.browser
 
 WIDTH, HEIGHT = 375, 667
 MEMBERS = 10
-PUBLIC = "http://web.plp.example.org"  # what links say; the browser talks to 127.0.0.1
 BASE = f"/coordinator/{PLP_A}"
 REFRESH = re.compile(r'<meta http-equiv="refresh"[^>]*>')
 
@@ -55,20 +51,7 @@ def sink():
 
 @pytest.fixture(scope="module")
 def console(tmp_path_factory, sink):
-    root = tmp_path_factory.mktemp("console-browser")
-    for name in ("content", "theme"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "pelicanconf.py", root / "pelicanconf.py")
-    svc = Console(root, free_port())
-    svc.env.update(
-        PLP_SMTP_URL=sink.url,
-        PLP_SMTP_CONCURRENCY="1",
-        PLP_WEB_URL=PUBLIC,
-        PLP_SITE_URL="https://plp.example.org",
-    )
-    sheet = root / "leden.csv"
-    sheet.write_text(sample_members_csv(PLP_A, ("nl",), n=MEMBERS), encoding="utf-8")
-    svc.plp("members", "import", str(sheet), "--plp", PLP_A)
+    svc = relaying_console(tmp_path_factory.mktemp("console-browser"), sink, 1, MEMBERS)
     svc.start()
     yield svc
     svc.stop()

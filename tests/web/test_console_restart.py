@@ -6,24 +6,20 @@ nobody skipped (each member received, or left uncertain for the coordinator to c
 from __future__ import annotations
 
 import re
-import shutil
 import time
 from collections import Counter
 
 import pytest
 
 from pipeline.coordinator import bulletin_id
-from pipeline.roster.sample import sample_members_csv
 from pipeline.state import open_store
 from pipeline.state.ledger import LedgerStatus
 
 from ..mailing.smtp_server import FaultyServer
-from .conftest import REPO, free_port
-from .console_fixtures import PLP_A, Console, csrf, send_finished
+from .console_fixtures import PLP_A, PUBLIC, csrf, relaying_console, send_finished
 
 MEMBERS = 24
 BASE = f"/coordinator/{PLP_A}"
-PUBLIC = "http://web.plp.example.org"
 
 
 @pytest.fixture(name="sink")
@@ -36,21 +32,7 @@ def sink_fixture():
 
 @pytest.fixture(name="console")
 def console_fixture(tmp_path, sink):
-    for name in ("content", "theme"):
-        shutil.copytree(REPO / name, tmp_path / name)
-    shutil.copy(REPO / "pelicanconf.py", tmp_path / "pelicanconf.py")
-    svc = Console(tmp_path, free_port())
-    # Real mail must not link to loopback: the service's public address is another host (the
-    # requests still go to 127.0.0.1).
-    svc.env.update(
-        PLP_SMTP_URL=sink.url,
-        PLP_SMTP_CONCURRENCY="2",
-        PLP_WEB_URL=PUBLIC,
-        PLP_SITE_URL="https://plp.example.org",
-    )
-    sheet = tmp_path / "leden.csv"
-    sheet.write_text(sample_members_csv(PLP_A, ("nl",), n=MEMBERS), encoding="utf-8")
-    svc.plp("members", "import", str(sheet), "--plp", PLP_A)
+    svc = relaying_console(tmp_path, sink, 2, MEMBERS)
     svc.plp("bulletin", "draft", PLP_A)
     svc.start()
     yield svc
